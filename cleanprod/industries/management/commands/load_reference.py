@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cleanprod.industries.loader import load_groups, load_industries
+from cleanprod.regions.loader import load_regions
+
+
+class Command(BaseCommand):
+    help = "Load the shipped reference data (regions, industries, industry groups); idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = {
+            "regions": load_regions(),
+            "industries": load_industries(),
+            "industry groups": load_groups(),
+        }
+        for name, changed in counts.items():
+            self.stdout.write(f"{name}: {changed} changed")

@@ -1,0 +1,96 @@
+"""Administrative divisions (行政区划, GB/T 2260) as a province → prefecture → county tree."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cleanprod.core.codes import prefix_upper_bound
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    PREFECTURE = 2, _("Prefecture")
+    COUNTY = 3, _("County")
+
+
+def code_prefix(code: str, level: int) -> str:
+    """The significant digits of a division code: 2 for a province, 4 for a prefecture, 6 else."""
+    return code[: {Level.PROVINCE: 2, Level.PREFECTURE: 4}.get(Level(level), 6)]
+
+
+def subtree_q(field: str, code: str, level: int) -> Q:
+    """A filter on a region-code field matching ``code`` and every division below it.
+
+    Division codes are hierarchical, so a subtree is a code range; a range (not LIKE) lets a
+    plain B-tree index serve the filter on SQLite and PostgreSQL alike.
+    """
+    prefix = code_prefix(code, level)
+    if len(prefix) == 6:
+        return Q(**{field: code})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
+
+
+class RegionQuerySet(models.QuerySet["Region"]):
+    def subtree(self, region: Region) -> RegionQuerySet:
+        """The region itself and all its descendants."""
+        return self.filter(subtree_q("code", region.code, region.level))
+
+    def leaves(self) -> RegionQuerySet:
+        """Regions with no children: where enterprises are registered."""
+        return self.filter(children__isnull=True)
+
+    def by_name(self, name: str) -> RegionQuerySet:
+        """Regions whose short or full name equals ``name`` (short names repeat across China)."""
+        return self.filter(Q(name=name) | Q(full_name=name))
+
+
+class Region(models.Model):
+    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=128, db_index=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.code}）"
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.code, self.level)
+
+    def ancestors(self) -> list[Region]:
+        """From the province down to the parent (excluding self)."""
+        chain: list[Region] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    def descendants(self) -> RegionQuerySet:
+        return Region.objects.subtree(self).exclude(code=self.code)
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("regions:detail", args=[self.code])

@@ -1,0 +1,121 @@
+"""One FilterSet per model, shared by the web pages and (later) the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel, industry_q
+from cleanprod.regions.models import Region, subtree_q
+from cleanprod.registry.models import Agency, Enterprise, Expert, Park
+
+
+class RegionFilter(django_filters.CharFilter):
+    """``region=440300``: the division and everything below it."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            return qs.none()
+        return qs.filter(subtree_q(self.field_name, region.code, region.level))
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    """Region subtree and free text, common to every registry list."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    region = RegionFilter(field_name="region_id", label=_("Region"))
+    search_fields: tuple[str, ...] = ("name",)
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return qs
+        cond = Q()
+        for field in self.search_fields:
+            cond |= Q(**{f"{field}__icontains": value})
+        return qs.filter(cond)
+
+
+class IndustryFilterMixin(django_filters.FilterSet):
+    """``industry=C`` / ``31`` / ``384`` / ``3360`` and ``group=<slug>`` on a class-code field."""
+
+    industry = django_filters.CharFilter(label=_("Industry"), method="filter_industry")
+    group = django_filters.ModelChoiceFilter(
+        label=_("Industry group"),
+        queryset=IndustryGroup.objects.all(),
+        method="filter_group",
+    )
+    industry_field = "industry_code"
+
+    def filter_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().upper()
+        return qs.filter(industry_q(self.industry_field, value)) if value else qs
+
+    def filter_group(self, qs: QuerySet, name: str, value: IndustryGroup | None) -> QuerySet:
+        return qs.filter(value.q(self.industry_field)) if value else qs
+
+
+class EnterpriseFilterSet(IndustryFilterMixin, RegistryFilterSet):
+    search_fields = ("name", "uscc", "discharge_permit_no")
+    park = django_filters.NumberFilter(field_name="park_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Enterprise
+        fields = ["above_size", "status", "park", "synthetic"]
+
+
+class ParkFilterSet(RegistryFilterSet):
+    class Meta:
+        model = Park
+        fields = ["kind"]
+
+
+class SpecialtyFilterMixin(IndustryFilterMixin):
+    """Agencies and experts match an industry through their divisions (scope or specialties)."""
+
+    division_relation = ""
+
+    def filter_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().upper()
+        if not value:
+            return qs
+        if value.isalpha():
+            divisions = list(
+                Industry.objects.filter(parent_id=value, level=IndustryLevel.DIVISION).values_list(
+                    "code", flat=True
+                )
+            )
+        else:
+            divisions = [value[:2]]
+        return self.with_divisions(qs, divisions)
+
+    def filter_group(self, qs: QuerySet, name: str, value: IndustryGroup | None) -> QuerySet:
+        if not value:
+            return qs
+        return self.with_divisions(qs, sorted({c[:2] for c in value.codes()}))
+
+    def with_divisions(self, qs: QuerySet, divisions: list[str]) -> QuerySet:
+        return qs.filter(**{f"{self.division_relation}__code__in": divisions}).distinct()
+
+
+class AgencyFilterSet(SpecialtyFilterMixin, RegistryFilterSet):
+    search_fields = ("name", "uscc", "filing_no")
+    division_relation = "industry_scope"
+
+    class Meta:
+        model = Agency
+        fields: list[str] = []
+
+
+class ExpertFilterSet(SpecialtyFilterMixin, RegistryFilterSet):
+    search_fields = ("name", "employer_name")
+    division_relation = "specialties"
+
+    class Meta:
+        model = Expert
+        fields = ["title", "active", "employer_kind"]

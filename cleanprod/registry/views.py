@@ -1,0 +1,178 @@
+"""Registry pages: filterable, sortable lists (HTMX partial updates), details and edit forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
+from cleanprod.regions.models import Level, Region
+from cleanprod.registry import filtersets, forms, tables
+from cleanprod.registry.models import Agency, Enterprise, Expert, Park
+
+
+class ObjectListView(SingleTableMixin, FilterView):
+    """A list page; an HTMX request gets only the results fragment."""
+
+    template_name = "registry/object_list.html"
+    paginate_by = 50
+    title = ""
+    add_url_name = ""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
+            return ["registry/_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["add_url_name"] = self.add_url_name
+        context["add_perm"] = f"registry.add_{self.filterset_class._meta.model._meta.model_name}"
+        context["provinces"] = Region.objects.filter(level=Level.PROVINCE)
+        context["groups"] = IndustryGroup.objects.all()
+        context["divisions"] = Industry.objects.filter(level=IndustryLevel.DIVISION)
+        context.update(region_cascade(self.request.GET.get("region", "")))
+        return context
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+        return filterset
+
+
+def region_cascade(code: str) -> dict[str, Any]:
+    """The chain of the selected region and the options of each picker level."""
+    region = Region.objects.select_related("parent__parent").filter(code=code).first()
+    chain = [*region.ancestors(), region] if region else []
+    level2 = list(Region.objects.filter(parent=chain[0])) if chain else []
+    level3 = list(Region.objects.filter(parent=chain[1])) if len(chain) > 1 else []
+    return {"region_chain": chain, "region_level2": level2, "region_level3": level3}
+
+
+class EnterpriseListView(ObjectListView):
+    model = Enterprise
+    table_class = tables.EnterpriseTable
+    filterset_class = filtersets.EnterpriseFilterSet
+    title = Enterprise._meta.verbose_name_plural
+    add_url_name = "registry:enterprise-add"
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        return Enterprise.objects.select_related("region")
+
+
+class ParkListView(ObjectListView):
+    model = Park
+    table_class = tables.ParkTable
+    filterset_class = filtersets.ParkFilterSet
+    title = Park._meta.verbose_name_plural
+    add_url_name = "registry:park-add"
+
+    def get_queryset(self) -> QuerySet[Park]:
+        return (
+            Park.objects.select_related("region")
+            .annotate(member_count=Count("members"))
+            .order_by("region_id", "name")
+        )
+
+
+class AgencyListView(ObjectListView):
+    model = Agency
+    table_class = tables.AgencyTable
+    filterset_class = filtersets.AgencyFilterSet
+    title = Agency._meta.verbose_name_plural
+    add_url_name = "registry:agency-add"
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return Agency.objects.select_related("region")
+
+
+class ExpertListView(ObjectListView):
+    model = Expert
+    table_class = tables.ExpertTable
+    filterset_class = filtersets.ExpertFilterSet
+    title = Expert._meta.verbose_name_plural
+    add_url_name = "registry:expert-add"
+
+    def get_queryset(self) -> QuerySet[Expert]:
+        return Expert.objects.select_related("region", "employer_enterprise", "employer_agency")
+
+
+class EnterpriseDetailView(DetailView):
+    model = Enterprise
+    queryset = Enterprise.objects.select_related("region__parent__parent", "park__region")
+
+
+class ParkDetailView(DetailView):
+    model = Park
+    queryset = Park.objects.select_related("region")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["members"] = self.object.members.select_related("region")[:200]
+        context["member_count"] = self.object.members.count()
+        return context
+
+
+class AgencyDetailView(DetailView):
+    model = Agency
+    queryset = Agency.objects.select_related("region").prefetch_related("industry_scope", "staff")
+
+
+class ExpertDetailView(DetailView):
+    model = Expert
+    queryset = Expert.objects.select_related(
+        "region", "employer_enterprise", "employer_agency"
+    ).prefetch_related("specialties")
+
+
+class ObjectEditMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    template_name = "registry/object_form.html"
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        model: type[Model] = self.model
+        action = "change" if isinstance(self, UpdateView) else "add"
+        return (f"{model._meta.app_label}.{action}_{model._meta.model_name}",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["classes"] = Industry.objects.filter(level=IndustryLevel.CLASS)
+        context["model_name"] = self.model._meta.verbose_name
+        return context
+
+
+def _edit_views(model: type[Model], form: type) -> tuple[type, type]:
+    create = type(
+        f"{model.__name__}CreateView",
+        (ObjectEditMixin, CreateView),
+        {"model": model, "form_class": form},
+    )
+    update = type(
+        f"{model.__name__}UpdateView",
+        (ObjectEditMixin, UpdateView),
+        {"model": model, "form_class": form},
+    )
+    return create, update
+
+
+EnterpriseCreateView, EnterpriseUpdateView = _edit_views(Enterprise, forms.EnterpriseForm)
+ParkCreateView, ParkUpdateView = _edit_views(Park, forms.ParkForm)
+AgencyCreateView, AgencyUpdateView = _edit_views(Agency, forms.AgencyForm)
+ExpertCreateView, ExpertUpdateView = _edit_views(Expert, forms.ExpertForm)
+
+
+def region_children(request: HttpRequest) -> HttpResponse:
+    """Options for a region select, used by cascading pickers (HTMX)."""
+    from django.shortcuts import render
+
+    parent = request.GET.get("region") or request.GET.get("parent") or ""
+    children = Region.objects.filter(parent_id=parent) if parent else Region.objects.none()
+    return render(request, "registry/_region_options.html", {"children": children})

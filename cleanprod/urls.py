@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cleanprod.portal.views import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("regions/", include("cleanprod.regions.urls")),
+    path("industries/", include("cleanprod.industries.urls")),
+    path("registry/", include("cleanprod.registry.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Plan data (YAML) of the two cleaner-production plans; read by cleanprod.core.plans."""

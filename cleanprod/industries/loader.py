@@ -17,6 +17,7 @@ from cleanprod.industries.models import (
     IndustryGroup,
     IndustryGroupMember,
     IndustryLevel,
+    _industry_names,
 )
 
 _LEVEL_BY_LENGTH = {2: IndustryLevel.DIVISION, 3: IndustryLevel.MIDDLE, 4: IndustryLevel.CLASS}
@@ -68,6 +69,7 @@ def load_industry_rows(rows: Iterable[dict[str, str]]) -> int:
             obj.save()
             changed += 1
         known.add(code)
+    _industry_names.cache_clear()
     return changed
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
@@ -35,6 +35,19 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+def industry_label(code: str) -> str:
+    """``3360 金属表面处理及热处理加工``; an unnamed class shows its division's name."""
+    names = _industry_names()
+    name = names.get(code) or names.get(code[:3]) or names.get(code[:2], "")
+    return f"{code} {name}".strip()
+
+
+@lru_cache(maxsize=1)
+def _industry_names() -> dict[str, str]:
+    # Reference data changes only by load_reference/import_industries, which clear this cache.
+    return dict(Industry.objects.values_list("code", "name"))
 
 
 def code_range_q(field: str, prefixes: list[str]) -> Q:

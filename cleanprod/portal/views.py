@@ -20,5 +20,5 @@ class HomeView(TemplateView):
             "experts": Expert.objects.count(),
         }
         context["has_synthetic"] = Enterprise.objects.filter(synthetic=True).exists()
-        context["groups"] = IndustryGroup.objects.annotate(n=Count("members"))
+        context["groups"] = IndustryGroup.objects.annotate(n=Count("members")).order_by("position")
         return context

@@ -12,6 +12,17 @@ from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
+class AnyYesNo(forms.Select):
+    """A tri-state select that reads 全部 / 是 / 否 rather than Django's 未知 / 是 / 否."""
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
+def yes_no(label: str) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, widget=AnyYesNo)
+
+
 class RegionFilter(django_filters.CharFilter):
     """``region=440300``: the division and everything below it."""
 
@@ -63,6 +74,9 @@ class IndustryFilterMixin(django_filters.FilterSet):
 class EnterpriseFilterSet(IndustryFilterMixin, RegistryFilterSet):
     search_fields = ("name", "uscc", "discharge_permit_no")
     park = django_filters.NumberFilter(field_name="park_id", widget=forms.HiddenInput)
+    above_size = yes_no(_("above-size industrial enterprise"))
+    synthetic = yes_no(_("synthetic (demo) data"))
+    status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, empty_label=_("Any"))
 
     class Meta:
         model = Enterprise
@@ -70,6 +84,8 @@ class EnterpriseFilterSet(IndustryFilterMixin, RegistryFilterSet):
 
 
 class ParkFilterSet(RegistryFilterSet):
+    kind = django_filters.ChoiceFilter(choices=Park.Kind.choices, empty_label=_("Any"))
+
     class Meta:
         model = Park
         fields = ["kind"]
@@ -115,6 +131,11 @@ class AgencyFilterSet(SpecialtyFilterMixin, RegistryFilterSet):
 class ExpertFilterSet(SpecialtyFilterMixin, RegistryFilterSet):
     search_fields = ("name", "employer_name")
     division_relation = "specialties"
+    active = yes_no(_("active"))
+    title = django_filters.ChoiceFilter(choices=Expert.Title.choices, empty_label=_("Any"))
+    employer_kind = django_filters.ChoiceFilter(
+        choices=Expert.EmployerKind.choices, empty_label=_("Any")
+    )
 
     class Meta:
         model = Expert

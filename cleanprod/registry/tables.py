@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.industries.models import industry_label
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
@@ -24,11 +25,16 @@ class RegionColumn(tables.Column):
         return getattr(value, "full_name", str(value))
 
 
+class IndustryColumn(tables.Column):
+    def render(self, value: str) -> str:
+        return industry_label(value)
+
+
 class EnterpriseTable(tables.Table):
     name = NameColumn()
     uscc = tables.Column()
     region = RegionColumn(order_by=("region_id",))
-    industry_code = tables.Column()
+    industry_code = IndustryColumn()
     above_size = tables.BooleanColumn()
     status = tables.Column()
 

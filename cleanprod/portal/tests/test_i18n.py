@@ -23,7 +23,9 @@ def test_english_on_request(client: Client) -> None:
 
 def test_catalog_is_complete_and_compiled() -> None:
     po = polib.pofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.po"))
-    untranslated = [e.msgid for e in po.untranslated_entries()] + [e.msgid for e in po.fuzzy_entries()]
+    untranslated = [e.msgid for e in po.untranslated_entries()] + [
+        e.msgid for e in po.fuzzy_entries()
+    ]
     assert untranslated == []
     mo = polib.mofile(str(LOCALE / "zh_Hans/LC_MESSAGES/django.mo"))
     compiled = {(e.msgid, e.msgstr or str(e.msgstr_plural)) for e in mo}

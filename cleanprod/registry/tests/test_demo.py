@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _snapshot() -> list[tuple[str, str, str, str]]:
     return list(
-        Enterprise.objects.order_by("uscc").values_list("uscc", "name", "region_id", "industry_code")
+        Enterprise.objects.order_by("uscc").values_list(
+            "uscc", "name", "region_id", "industry_code"
+        )
     )
 
 

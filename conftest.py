@@ -25,6 +25,15 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_groups()
 
 
+@pytest.fixture
+def national_client(client: Any, django_user_model: Any) -> Any:
+    """A client logged in as a national authority officer (sees every region)."""
+    from cleanprod.accounts.tests.factories import authority
+
+    client.force_login(authority("national_officer", None, role="officer"))
+    return client
+
+
 CHROMIUM = os.environ.get("CLEANPROD_CHROMIUM", "/usr/bin/chromium")
 
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("regions/", include("cleanprod.regions.urls")),
     path("industries/", include("cleanprod.industries.urls")),
     path("registry/", include("cleanprod.registry.urls")),
+    path("changes/", include("cleanprod.changelog.urls")),
+    path("accounts/", include("cleanprod.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

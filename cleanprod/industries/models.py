@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.core.codes import prefix_upper_bound
 
 
@@ -27,6 +28,8 @@ class Industry(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -100,6 +103,8 @@ class IndustryGroup(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["position"]
         verbose_name = _("industry group")
@@ -121,6 +126,8 @@ class IndustryGroupMember(models.Model):
     code = models.CharField(_("industry code"), max_length=4)
     label = models.CharField(_("industry as named in the plan"), max_length=64)
     note = models.TextField(_("note"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "code"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.core.codes import prefix_upper_bound
 
 
@@ -32,7 +33,7 @@ def subtree_q(field: str, code: str, level: int) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
 
 
-class RegionQuerySet(models.QuerySet["Region"]):
+class RegionQuerySet(RestrictedQuerySet):
     def subtree(self, region: Region) -> RegionQuerySet:
         """The region itself and all its descendants."""
         return self.filter(subtree_q("code", region.code, region.level))

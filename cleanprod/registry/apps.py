@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "cleanprod.registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from cleanprod.registry.policies import register_policies
+
+        register_policies()

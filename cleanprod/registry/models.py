@@ -7,19 +7,25 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.industries.models import Industry, IndustryGroup, validate_class_code
 from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.validators import validate_uscc
 
 
-class RegionalQuerySet(models.QuerySet):
+class RegionalQuerySet(RestrictedQuerySet):
     def in_region(self, region: Region) -> RegionalQuerySet:
         """Objects whose region is ``region`` or lies below it."""
         return self.filter(subtree_q("region_id", region.code, region.level))
 
 
 class Synthetic(models.Model):
-    """Rows made by ``cleanprod demo`` carry ``synthetic=True`` and say so wherever shown."""
+    """Rows made by ``cleanprod demo`` carry ``synthetic=True`` and say so wherever shown.
+
+    Registry objects are tracked by the change log.
+    """
+
+    changelog = True
 
     synthetic = models.BooleanField(_("synthetic (demo) data"), default=False, db_index=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -42,6 +48,9 @@ class Park(Synthetic):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), blank=True)
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown to the public.")
+    )
 
     objects = RegionalQuerySet.as_manager()
 
@@ -172,6 +181,9 @@ class Agency(Synthetic):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Listed in the public agency directory.")
+    )
 
     objects = RegionalQuerySet.as_manager()
 
@@ -195,6 +207,8 @@ class Agency(Synthetic):
 class AgencyStaff(Synthetic):
     """A staff member of an agency with an audit-training certificate."""
 
+    objects = RestrictedQuerySet.as_manager()
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="staff")
     name = models.CharField(_("name"), max_length=64)
     certificate_no = models.CharField(_("audit-training certificate number"), max_length=64)
@@ -210,6 +224,47 @@ class AgencyStaff(Synthetic):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.certificate_no}）"
+
+    def changelog_region(self) -> str:
+        return self.agency.region_id
+
+
+class Engagement(Synthetic):
+    """An agency serving an enterprise (a consulting contract); active until ``end_date``."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("consulting agency"),
+        on_delete=models.PROTECT,
+        related_name="engagements",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="engagements",
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self) -> str:
+        return f"{self.agency} → {self.enterprise}"
+
+    def changelog_region(self) -> str:
+        return self.enterprise.region_id
+
+    def clean(self) -> None:
+        super().clean()
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The engagement ends before it starts.")})
 
 
 class Expert(Synthetic):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can, can_any
+from cleanprod.changelog.views import history_of
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry import filtersets, forms, tables
+from cleanprod.registry import filtersets, forms, services, tables
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
@@ -25,6 +28,12 @@ class ObjectListView(SingleTableMixin, FilterView):
     title = ""
     add_url_name = ""
 
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.base_queryset().restrict(self.request.user, VIEW)
+
+    def base_queryset(self) -> Any:
+        return self.model.objects.all()
+
     def get_template_names(self) -> list[str]:
         if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
             return ["registry/_results.html"]
@@ -34,7 +43,7 @@ class ObjectListView(SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title
         context["add_url_name"] = self.add_url_name
-        context["add_perm"] = f"registry.add_{self.filterset_class._meta.model._meta.model_name}"
+        context["can_add"] = can_any(self.request.user, ADD, self.model)
         context["provinces"] = Region.objects.filter(level=Level.PROVINCE)
         context["groups"] = IndustryGroup.objects.all()
         context["divisions"] = Industry.objects.filter(level=IndustryLevel.DIVISION)
@@ -65,7 +74,7 @@ class EnterpriseListView(ObjectListView):
     title = Enterprise._meta.verbose_name_plural
     add_url_name = "registry:enterprise-add"
 
-    def get_queryset(self) -> QuerySet[Enterprise]:
+    def base_queryset(self) -> Any:
         return Enterprise.objects.select_related("region")
 
 
@@ -76,7 +85,7 @@ class ParkListView(ObjectListView):
     title = Park._meta.verbose_name_plural
     add_url_name = "registry:park-add"
 
-    def get_queryset(self) -> QuerySet[Park]:
+    def base_queryset(self) -> Any:
         return (
             Park.objects.select_related("region")
             .annotate(member_count=Count("members"))
@@ -91,7 +100,7 @@ class AgencyListView(ObjectListView):
     title = Agency._meta.verbose_name_plural
     add_url_name = "registry:agency-add"
 
-    def get_queryset(self) -> QuerySet[Agency]:
+    def base_queryset(self) -> Any:
         return Agency.objects.select_related("region")
 
 
@@ -102,45 +111,102 @@ class ExpertListView(ObjectListView):
     title = Expert._meta.verbose_name_plural
     add_url_name = "registry:expert-add"
 
-    def get_queryset(self) -> QuerySet[Expert]:
+    def base_queryset(self) -> Any:
         return Expert.objects.select_related("region", "employer_enterprise", "employer_agency")
 
 
-class EnterpriseDetailView(DetailView):
-    model = Enterprise
-    queryset = Enterprise.objects.select_related("region__parent__parent", "park__region")
+class ObjectDetailView(DetailView):
+    """A detail page of an object the user may view, with its history and edit link."""
 
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.base_queryset().restrict(self.request.user, VIEW)
 
-class ParkDetailView(DetailView):
-    model = Park
-    queryset = Park.objects.select_related("region")
+    def base_queryset(self) -> Any:
+        return self.model.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["members"] = self.object.members.select_related("region")[:200]
-        context["member_count"] = self.object.members.count()
+        user = self.request.user
+        context["can_change"] = can(user, CHANGE, self.object)
+        context["history"] = history_of(user, self.object)
         return context
 
 
-class AgencyDetailView(DetailView):
+class EnterpriseDetailView(ObjectDetailView):
+    model = Enterprise
+
+    def base_queryset(self) -> Any:
+        return Enterprise.objects.select_related("region__parent__parent", "park__region")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["experts"] = self.object.experts.restrict(user, VIEW)
+        context["engagements"] = self.object.engagements.restrict(user, VIEW).select_related(
+            "agency"
+        )
+        return context
+
+
+class ParkDetailView(ObjectDetailView):
+    model = Park
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        members = self.object.members.restrict(self.request.user, VIEW)
+        context["members"] = members.select_related("region")[:200]
+        context["member_count"] = members.count()
+        return context
+
+
+class AgencyDetailView(ObjectDetailView):
     model = Agency
-    queryset = Agency.objects.select_related("region").prefetch_related("industry_scope", "staff")
+
+    def base_queryset(self) -> Any:
+        return Agency.objects.select_related("region").prefetch_related("industry_scope")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["staff"] = self.object.staff.restrict(user, VIEW)
+        context["experts"] = self.object.experts.restrict(user, VIEW)
+        context["clients"] = self.object.engagements.restrict(user, VIEW).select_related(
+            "enterprise"
+        )
+        return context
 
 
-class ExpertDetailView(DetailView):
+class ExpertDetailView(ObjectDetailView):
     model = Expert
-    queryset = Expert.objects.select_related(
-        "region", "employer_enterprise", "employer_agency"
-    ).prefetch_related("specialties")
+
+    def base_queryset(self) -> Any:
+        return Expert.objects.select_related(
+            "region", "employer_enterprise", "employer_agency"
+        ).prefetch_related("specialties")
 
 
-class ObjectEditMixin(LoginRequiredMixin, PermissionRequiredMixin):
+class ObjectEditMixin(LoginRequiredMixin):
+    """Create and update through :mod:`cleanprod.registry.services`, in the user's scope."""
+
     template_name = "registry/object_form.html"
+    action = ADD
 
-    def get_permission_required(self) -> tuple[str, ...]:
-        model: type[Model] = self.model
-        action = "change" if isinstance(self, UpdateView) else "add"
-        return (f"{model._meta.app_label}.{action}_{model._meta.model_name}",)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not can_any(user, self.action, self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.restrict(self.request.user, CHANGE)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.object = services.save_form(self.request.user, form, self.action)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.object.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context_data(**kwargs)
@@ -153,12 +219,12 @@ def _edit_views(model: type[Model], form: type) -> tuple[type, type]:
     create = type(
         f"{model.__name__}CreateView",
         (ObjectEditMixin, CreateView),
-        {"model": model, "form_class": form},
+        {"model": model, "form_class": form, "action": ADD},
     )
     update = type(
         f"{model.__name__}UpdateView",
         (ObjectEditMixin, UpdateView),
-        {"model": model, "form_class": form},
+        {"model": model, "form_class": form, "action": CHANGE},
     )
     return create, update
 

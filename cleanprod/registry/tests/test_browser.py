@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from cleanprod.accounts.tests.factories import PASSWORD, authority
 from cleanprod.industries.loader import load_groups, load_industries
 from cleanprod.regions.loader import load_regions
 from cleanprod.registry.tests import factories
@@ -27,7 +28,14 @@ def registry_data(transactional_db: None) -> None:
 def test_filter_enterprises_by_province_and_open_detail(
     live_server: Any, page: Any, registry_data: None
 ) -> None:
+    authority("national_officer", None)
     page.goto(f"{live_server.url}/registry/enterprises/")
+    assert page.locator("#enterprise-table tbody tr").count() == 0  # nothing before logging in
+    page.get_by_role("link", name="登录").click()
+    page.fill("#id_username", "national_officer")
+    page.fill("#id_password", PASSWORD)
+    page.locator("#login-form button").click()
+    page.wait_for_url(re.compile(r"/registry/enterprises/$"))
     table = page.locator("#enterprise-table")
     assert table.locator("tbody tr").count() == 4
 

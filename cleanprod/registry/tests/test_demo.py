@@ -65,9 +65,9 @@ def test_if_empty_keeps_existing_demo() -> None:
     assert Enterprise.objects.filter(synthetic=True).count() == 500
 
 
-def test_synthetic_rows_are_marked_on_pages(client) -> None:
+def test_synthetic_rows_are_marked_on_pages(national_client) -> None:
     call_command("demo", "--enterprises", "200", stdout=StringIO())
     e = Enterprise.objects.filter(synthetic=True).first()
     assert e is not None
-    assert "badge text-bg-warning" in client.get(e.get_absolute_url()).content.decode()
-    assert "badge text-bg-warning" in client.get("/registry/enterprises/").content.decode()
+    assert "badge text-bg-warning" in national_client.get(e.get_absolute_url()).content.decode()
+    assert "badge text-bg-warning" in national_client.get("/registry/enterprises/").content.decode()

@@ -1,10 +1,10 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from cleanprod.accounts.models import User
 from cleanprod.industries.models import Industry
 from cleanprod.registry.models import Enterprise
 from cleanprod.registry.tests import factories
@@ -32,66 +32,77 @@ def _names(client: Client, **params: str) -> set[str]:
     )
 
 
-def test_filter_by_province_returns_only_enterprises_under_it(client: Client, spread: dict) -> None:
-    assert _names(client, region="440000") == {"深圳电镀甲", "广州制糖乙"}
-    assert _names(client, region="440300") == {"深圳电镀甲"}
-    assert _names(client, region="420000") == {"仙桃氮肥丁"}
-    assert _names(client, region="999999") == set()
-    assert len(_names(client)) == 4
+def test_filter_by_province_returns_only_enterprises_under_it(
+    national_client: Client, spread: dict
+) -> None:
+    assert _names(national_client, region="440000") == {"深圳电镀甲", "广州制糖乙"}
+    assert _names(national_client, region="440300") == {"深圳电镀甲"}
+    assert _names(national_client, region="420000") == {"仙桃氮肥丁"}
+    assert _names(national_client, region="999999") == set()
+    assert len(_names(national_client)) == 4
 
 
-def test_filter_by_industry_group_and_text(client: Client, spread: dict) -> None:
-    assert _names(client, industry="33") == {"深圳电镀甲", "北京电镀丙"}
-    assert _names(client, industry="C") == {"深圳电镀甲", "广州制糖乙", "北京电镀丙", "仙桃氮肥丁"}
-    assert _names(client, group="twelfth-heavy-metal") == {"深圳电镀甲", "北京电镀丙"}
-    assert _names(client, group="twelfth-major-pollutant") == {"广州制糖乙", "仙桃氮肥丁"}
-    assert _names(client, q="制糖") == {"广州制糖乙"}
-    assert _names(client, q=spread["bj"].uscc[:12]) == {"北京电镀丙"}
-    assert _names(client, region="440000", group="twelfth-heavy-metal") == {"深圳电镀甲"}
+def test_filter_by_industry_group_and_text(national_client: Client, spread: dict) -> None:
+    assert _names(national_client, industry="33") == {"深圳电镀甲", "北京电镀丙"}
+    assert _names(national_client, industry="C") == {
+        "深圳电镀甲",
+        "广州制糖乙",
+        "北京电镀丙",
+        "仙桃氮肥丁",
+    }
+    assert _names(national_client, group="twelfth-heavy-metal") == {"深圳电镀甲", "北京电镀丙"}
+    assert _names(national_client, group="twelfth-major-pollutant") == {"广州制糖乙", "仙桃氮肥丁"}
+    assert _names(national_client, q="制糖") == {"广州制糖乙"}
+    assert _names(national_client, q=spread["bj"].uscc[:12]) == {"北京电镀丙"}
+    assert _names(national_client, region="440000", group="twelfth-heavy-metal") == {"深圳电镀甲"}
 
 
-def test_list_sorts_and_paginates(client: Client) -> None:
+def test_list_sorts_and_paginates(national_client: Client) -> None:
     for i in range(60):
         factories.enterprise(name=f"企业{i:02d}")
     url = reverse("registry:enterprise-list")
-    first = client.get(url, {"sort": "name"}).content.decode()
+    first = national_client.get(url, {"sort": "name"}).content.decode()
     assert "企业00" in first and "企业59" not in first
-    desc = client.get(url, {"sort": "-name"}).content.decode()
+    desc = national_client.get(url, {"sort": "-name"}).content.decode()
     assert "企业59" in desc and "企业00" not in desc
-    second = client.get(url, {"sort": "name", "page": 2}).content.decode()
+    second = national_client.get(url, {"sort": "name", "page": 2}).content.decode()
     assert "企业59" in second
 
 
-def test_htmx_request_gets_only_the_results(client: Client, spread: dict) -> None:
-    response = client.get(
+def test_htmx_request_gets_only_the_results(national_client: Client, spread: dict) -> None:
+    response = national_client.get(
         reverse("registry:enterprise-list"), {"region": "110000"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
     assert "<nav" not in body and "北京电镀丙" in body and "深圳电镀甲" not in body
 
 
-def test_cascade_preselects_the_chosen_region(client: Client) -> None:
-    body = client.get(reverse("registry:enterprise-list"), {"region": "440305"}).content.decode()
+def test_cascade_preselects_the_chosen_region(national_client: Client) -> None:
+    body = national_client.get(
+        reverse("registry:enterprise-list"), {"region": "440305"}
+    ).content.decode()
     assert re.search(r'<option value="440000" selected>', body)
     assert re.search(r'<option value="440300" selected>', body)
     assert re.search(r'<option value="440305" selected>', body)
-    options = client.get(reverse("registry:region-children"), {"parent": "440000"}).content.decode()
+    options = national_client.get(
+        reverse("registry:region-children"), {"parent": "440000"}
+    ).content.decode()
     assert '<option value="440300">深圳市</option>' in options
 
 
-def test_detail_shows_derived_and_related(client: Client) -> None:
+def test_detail_shows_derived_and_related(national_client: Client) -> None:
     park = factories.park(region="440305", name="南山示范园")
     e = factories.enterprise(region="440305", industry="3360", park=park)
     factories.expert(employer_kind="enterprise", employer_enterprise=e, name="王工")
-    body = client.get(e.get_absolute_url()).content.decode()
+    body = national_client.get(e.get_absolute_url()).content.decode()
     assert e.uscc in body and "广东省" in body and "深圳市" in body and "南山区" in body
     assert "南山示范园" in body and "王工" in body
     assert "重金属污染防控8行业" in body
-    park_body = client.get(park.get_absolute_url()).content.decode()
+    park_body = national_client.get(park.get_absolute_url()).content.decode()
     assert e.name in park_body
 
 
-def test_other_lists_filter_by_region_and_specialty(client: Client) -> None:
+def test_other_lists_filter_by_region_and_specialty(national_client: Client) -> None:
     a1 = factories.agency(region="440305", name="深圳咨询")
     factories.agency(region="110105", name="北京咨询")
     a1.industry_scope.add(Industry.objects.get(code="33"))
@@ -105,7 +116,7 @@ def test_other_lists_filter_by_region_and_specialty(client: Client) -> None:
     factories.park(region="110105", name="京园区")
 
     def names(url: str, **params: str) -> set[str]:
-        body = client.get(reverse(url), params).content.decode()
+        body = national_client.get(reverse(url), params).content.decode()
         return set(re.findall(r'<a href="/registry/\w+/\d+/">([^<]+)</a>', body))
 
     assert names("registry:agency-list", region="440000") == {"深圳咨询"}
@@ -169,7 +180,7 @@ def test_admin_refuses_wrong_check_character(officer: Client) -> None:
 def test_editing_needs_permission(client: Client) -> None:
     response = client.get(reverse("registry:enterprise-add"))
     assert response.status_code == 302 and "login" in response["Location"]
-    User.objects.create_user("nobody", password="pw-for-tests-only")
+    User.objects.create_user("nobody", password="pw-for-tests-only")  # no party: no rights
     client.login(username="nobody", password="pw-for-tests-only")
     assert client.get(reverse("registry:enterprise-add")).status_code == 403
 

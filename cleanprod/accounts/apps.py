@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "cleanprod.accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from cleanprod.accounts.policies import register_policies
+
+        register_policies()

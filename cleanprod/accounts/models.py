@@ -1,0 +1,128 @@
+"""Users and the party each belongs to: an authority, an enterprise, an agency, an expert or an
+industry association. What a user may see and do follows from the party (see permissions.py)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cleanprod.accounts.permissions import RestrictedQuerySet
+
+
+class Party(models.TextChoices):
+    AUTHORITY = "authority", _("Competent authority")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    AGENCY = "agency", _("Consulting agency")
+    EXPERT = "expert", _("Expert")
+    ASSOCIATION = "association", _("Industry association")
+
+
+class Department(models.TextChoices):
+    NDRC = "ndrc", _("Development and reform")
+    MEE = "mee", _("Ecology and environment")
+    MIIT = "miit", _("Industry and information technology")
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    OFFICER = "officer", _("Officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    """Django's user manager whose querysets have ``restrict()``."""
+
+
+class User(AbstractUser):
+    """A platform user. Authorities are bound to a region node (none = national)."""
+
+    changelog = True
+
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("For an authority: the region it governs; empty means national."),
+    )
+    department = models.CharField(
+        _("department"), max_length=8, choices=Department.choices, blank=True
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    agency = models.ForeignKey(
+        "registry.Agency",
+        verbose_name=_("consulting agency"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accounts",
+    )
+    expert = models.OneToOneField(
+        "registry.Expert",
+        verbose_name=_("expert"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account",
+    )
+    association_scope = models.ManyToManyField(
+        "industries.Industry",
+        verbose_name=_("association's industry divisions"),
+        blank=True,
+        limit_choices_to={"level": "division"},
+        related_name="+",
+    )
+
+    objects = RestrictedUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        needs = {
+            Party.ENTERPRISE: "enterprise",
+            Party.AGENCY: "agency",
+            Party.EXPERT: "expert",
+        }
+        field = needs.get(Party(self.party)) if self.party else None
+        if field and getattr(self, f"{field}_id") is None:
+            raise ValidationError({field: _("This party needs its organisation.")})
+        if self.party == Party.AUTHORITY and not self.department:
+            raise ValidationError({"department": _("An authority user needs a department.")})
+
+    @property
+    def is_authority(self) -> bool:
+        return self.party == Party.AUTHORITY
+
+    @property
+    def is_national(self) -> bool:
+        return self.is_superuser or (self.is_authority and self.region_id is None)
+
+    def changelog_region(self) -> str:
+        for source in (self, self.enterprise, self.agency, self.expert):
+            code = getattr(source, "region_id", None) if source is not None else None
+            if code:
+                return str(code)
+        return ""
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for throttling (see lockout.py)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True, blank=True)
+    time = models.DateTimeField(auto_now_add=True, db_index=True)

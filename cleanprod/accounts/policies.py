@@ -1,0 +1,36 @@
+"""Who reaches which users and reference data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from cleanprod.accounts.models import User
+from cleanprod.accounts.permissions import ALL_ACTIONS, CHANGE, VIEW, Policy, region_q, register
+from cleanprod.industries.models import Industry, IndustryGroup, IndustryGroupMember
+from cleanprod.regions.models import Region
+
+
+def users_in_region(user: Any) -> Q:
+    """Users whose own region, or whose organisation's region, lies in the admin's subtree."""
+    if user.region_id is None:
+        return Q()
+    q = Q()
+    for path in ("region_id", "enterprise__region_id", "agency__region_id", "expert__region_id"):
+        q |= region_q(path, user)
+    return q
+
+
+def register_policies() -> None:
+    for model in (Region, Industry, IndustryGroup, IndustryGroupMember):
+        register(model, Policy(reference=True))
+    register(
+        User,
+        Policy(
+            region=users_in_region,
+            own=lambda u: Q(pk=u.pk),
+            own_actions=frozenset({VIEW, CHANGE}),
+            role_actions={"administrator": ALL_ACTIONS},
+        ),
+    )

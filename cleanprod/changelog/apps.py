@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangelogConfig(AppConfig):
+    name = "cleanprod.changelog"
+    verbose_name = _("Change log")
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from cleanprod.accounts.permissions import READ, Policy, register
+        from cleanprod.changelog import signals  # noqa: F401
+        from cleanprod.changelog.models import ObjectChange
+
+        # Authorities search the log within their region; everyone sees their own changes.
+        register(
+            ObjectChange,
+            Policy(region="region_code", own=lambda u: Q(user_id=u.pk), own_actions=READ),
+        )

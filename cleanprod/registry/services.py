@@ -1,0 +1,37 @@
+"""Writes to the registry: one transaction, scope checked before and after, change logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.forms import ModelForm
+from django.utils.translation import gettext as _
+
+from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, can
+
+
+@transaction.atomic
+def save_form(user: Any, form: ModelForm, action: str) -> models.Model:
+    """Save a validated form as ``user``; refuse (and roll back) a write out of scope.
+
+    ``action`` is ``add`` or ``change``. The change log entry is written by the model signals in
+    the same transaction, so a refused write leaves no trace either.
+    """
+    if action not in (ADD, CHANGE):
+        raise ValueError(action)
+    instance = form.instance
+    if action == CHANGE and not can(user, CHANGE, instance):
+        raise PermissionDenied(_("You may not change this object."))
+    obj = form.save()
+    if not can(user, action, obj):
+        raise PermissionDenied(_("The result would lie outside the scope you may manage."))
+    return obj
+
+
+@transaction.atomic
+def delete_object(user: Any, obj: models.Model) -> None:
+    if not can(user, DELETE, obj):
+        raise PermissionDenied(_("You may not delete this object."))
+    obj.delete()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cleanprod.registry import views
 
@@ -48,4 +48,5 @@ urlpatterns = [
         views.ExpertUpdateView,
     ),
     path("region-children/", views.region_children, name="region-children"),
+    path("", include("cleanprod.registry.urls_io")),
 ]

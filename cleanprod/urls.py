@@ -12,5 +12,6 @@ urlpatterns = [
     path("registry/", include("cleanprod.registry.urls")),
     path("changes/", include("cleanprod.changelog.urls")),
     path("accounts/", include("cleanprod.accounts.urls")),
+    path("api/", include("cleanprod.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -113,10 +113,19 @@ class User(AbstractUser):
         return self.is_superuser or (self.is_authority and self.region_id is None)
 
     def changelog_region(self) -> str:
-        for source in (self, self.enterprise, self.agency, self.expert):
-            code = getattr(source, "region_id", None) if source is not None else None
-            if code:
-                return str(code)
+        """The user's region, else its organisation's (read by id: it may be mid-deletion)."""
+        if self.region_id:
+            return str(self.region_id)
+        from cleanprod.registry.models import Agency, Enterprise, Expert
+
+        for model, pk in (
+            (Enterprise, self.enterprise_id),
+            (Agency, self.agency_id),
+            (Expert, self.expert_id),
+        ):
+            if pk:
+                code = model.objects.filter(pk=pk).values_list("region_id", flat=True).first()
+                return str(code or "")
         return ""
 
 

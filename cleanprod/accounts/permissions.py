@@ -40,7 +40,7 @@ class Policy:
 
     ``region``: for authorities, the path to a region code (rows in the authority's subtree), or
     a function of the user returning the filter; ``None`` = authorities reach nothing here.
-    ``public``: rows anyone may view, anonymous visitors included.
+    ``public``: rows anyone may view and export, anonymous visitors included.
     ``own``: the rows that are the user's own (their enterprise, agency, profile), granted
     ``own_actions``. ``parties``: for each non-authority party, the rows it reaches otherwise,
     granted ``party_actions``. ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
@@ -86,13 +86,14 @@ def allowed_q(model: type[models.Model], user: Any, action: str) -> Q:
     policy = _POLICIES.get(model)
     if policy is None:
         return NOTHING
+    public = policy.public if (action in READ and policy.public is not None) else NOTHING
     if user is None or not user.is_authenticated or not user.is_active:
-        return policy.public if (action == VIEW and policy.public is not None) else NOTHING
+        return public
     if user.is_superuser:
         return Q()
     if policy.reference:
         return Q() if action in READ else NOTHING
-    result = policy.public if (action == VIEW and policy.public is not None) else NOTHING
+    result = public
     if policy.own is not None and action in policy.own_actions:
         result = _or(result, policy.own(user))
     if user.party == "authority":

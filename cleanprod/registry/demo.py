@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from cleanprod.core.codes import make_uscc
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert, Park
+from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 Progress = Callable[[int], None]
 
@@ -133,6 +134,7 @@ class DemoBuilder:
                 kind=self.rng.choice(kinds),
                 region=r,
                 description="示例园区（合成数据）",
+                published=True,
                 synthetic=True,
             )
             for r in regions
@@ -206,6 +208,7 @@ class DemoBuilder:
                     valid_until=start + timedelta(days=3 * 365),
                     address=f"{region.name}科技路{rng.randint(1, 300)}号",
                     contact_phone=f"0{rng.randint(10, 999)}-{rng.randint(1000000, 9999999)}",
+                    published=rng.random() < 0.9,
                     synthetic=True,
                 )
             )
@@ -281,7 +284,17 @@ class DemoBuilder:
 
 def purge_synthetic() -> None:
     """Delete every synthetic registry row, dependants first, without loading them."""
+    from cleanprod.accounts.demo import DEMO_USERNAMES
+    from cleanprod.accounts.models import User
+
     with transaction.atomic():
+        # Accounts bound to synthetic organisations go with them (few rows: the ORM's delete).
+        User.objects.filter(
+            Q(username__in=DEMO_USERNAMES)
+            | Q(enterprise__synthetic=True)
+            | Q(agency__synthetic=True)
+            | Q(expert__synthetic=True)
+        ).delete()
         Expert.objects.filter(employer_enterprise__synthetic=True).update(employer_enterprise=None)
         Expert.objects.filter(employer_agency__synthetic=True).update(employer_agency=None)
         for qs in _purge_order():
@@ -289,6 +302,9 @@ def purge_synthetic() -> None:
 
 
 def _purge_order() -> Iterator:
+    yield Engagement.objects.filter(
+        Q(synthetic=True) | Q(agency__synthetic=True) | Q(enterprise__synthetic=True)
+    )
     yield Expert.specialties.through.objects.filter(expert__synthetic=True)
     yield Expert.objects.filter(synthetic=True)
     yield AgencyStaff.objects.filter(agency__synthetic=True)

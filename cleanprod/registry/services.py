@@ -30,8 +30,20 @@ def save_form(user: Any, form: ModelForm, action: str) -> models.Model:
     return obj
 
 
+class InUse(Exception):
+    """The object is still referenced by records that must be kept (e.g. engagements)."""
+
+
 @transaction.atomic
 def delete_object(user: Any, obj: models.Model) -> None:
+    """Delete as ``user``; refuse when out of scope or still referenced by kept records."""
     if not can(user, DELETE, obj):
         raise PermissionDenied(_("You may not delete this object."))
-    obj.delete()
+    try:
+        obj.delete()
+    except models.ProtectedError as exc:
+        names = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
+        raise InUse(
+            _("%(object)s is still referenced by %(records)s and cannot be deleted.")
+            % {"object": obj, "records": "、".join(names)}
+        ) from exc

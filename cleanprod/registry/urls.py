@@ -5,12 +5,13 @@ from cleanprod.registry import views
 app_name = "registry"
 
 
-def _crud(prefix: str, name: str, list_view, detail_view, create_view, update_view) -> list:
+def _crud(prefix, name, list_view, detail_view, create_view, update_view, delete_view):
     return [
         path(f"{prefix}/", list_view.as_view(), name=f"{name}-list"),
         path(f"{prefix}/add/", create_view.as_view(), name=f"{name}-add"),
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}-detail"),
         path(f"{prefix}/<int:pk>/edit/", update_view.as_view(), name=f"{name}-edit"),
+        path(f"{prefix}/<int:pk>/delete/", delete_view.as_view(), name=f"{name}-delete"),
     ]
 
 
@@ -22,6 +23,7 @@ urlpatterns = [
         views.EnterpriseDetailView,
         views.EnterpriseCreateView,
         views.EnterpriseUpdateView,
+        views.EnterpriseDeleteView,
     ),
     *_crud(
         "parks",
@@ -30,6 +32,7 @@ urlpatterns = [
         views.ParkDetailView,
         views.ParkCreateView,
         views.ParkUpdateView,
+        views.ParkDeleteView,
     ),
     *_crud(
         "agencies",
@@ -38,6 +41,7 @@ urlpatterns = [
         views.AgencyDetailView,
         views.AgencyCreateView,
         views.AgencyUpdateView,
+        views.AgencyDeleteView,
     ),
     *_crud(
         "experts",
@@ -46,6 +50,7 @@ urlpatterns = [
         views.ExpertDetailView,
         views.ExpertCreateView,
         views.ExpertUpdateView,
+        views.ExpertDeleteView,
     ),
     path("region-children/", views.region_children, name="region-children"),
     path("", include("cleanprod.registry.urls_io")),

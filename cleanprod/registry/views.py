@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.urls import reverse
+from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can, can_any
+from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, VIEW, can, can_any
 from cleanprod.changelog.views import history_of
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
@@ -128,6 +130,7 @@ class ObjectDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["can_change"] = can(user, CHANGE, self.object)
+        context["can_delete"] = can(user, DELETE, self.object)
         context["history"] = history_of(user, self.object)
         return context
 
@@ -215,6 +218,27 @@ class ObjectEditMixin(LoginRequiredMixin):
         return context
 
 
+class ObjectDeleteView(LoginRequiredMixin, DeleteView):
+    """Confirm, then delete through the service (scope checked, change logged)."""
+
+    template_name = "registry/object_confirm_delete.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.model.objects.restrict(self.request.user, DELETE)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.delete_object(self.request.user, self.object)
+        except services.InUse as exc:
+            messages.error(self.request, str(exc))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return HttpResponseRedirect(reverse(f"registry:{self.model._meta.model_name}-list"))
+
+
+def _delete_view(model: type[Model]) -> type:
+    return type(f"{model.__name__}DeleteView", (ObjectDeleteView,), {"model": model})
+
+
 def _edit_views(model: type[Model], form: type) -> tuple[type, type]:
     create = type(
         f"{model.__name__}CreateView",
@@ -229,6 +253,9 @@ def _edit_views(model: type[Model], form: type) -> tuple[type, type]:
     return create, update
 
 
+EnterpriseDeleteView, ParkDeleteView, AgencyDeleteView, ExpertDeleteView = (
+    _delete_view(m) for m in (Enterprise, Park, Agency, Expert)
+)
 EnterpriseCreateView, EnterpriseUpdateView = _edit_views(Enterprise, forms.EnterpriseForm)
 ParkCreateView, ParkUpdateView = _edit_views(Park, forms.ParkForm)
 AgencyCreateView, AgencyUpdateView = _edit_views(Agency, forms.AgencyForm)

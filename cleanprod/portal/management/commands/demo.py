@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from cleanprod.accounts.demo import DEFAULT_DEMO_PASSWORD, build_users
 from cleanprod.registry.demo import build_registry
 from cleanprod.registry.models import Enterprise
 
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             total=n, unit="ent", desc="enterprises", file=sys.stderr, disable=None, mininterval=0.5
         ) as bar:
             counts = build_registry(n, options["seed"], bar.update)
+        users = build_users()
+        self.stdout.write(
+            f"demo users: {', '.join(users)} (password from CLEANPROD_DEMO_PASSWORD, "
+            f"default {DEFAULT_DEMO_PASSWORD!r})"
+        )
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
         self.stdout.write(f"done in {time.monotonic() - started:.1f} s")

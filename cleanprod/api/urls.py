@@ -1,0 +1,29 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cleanprod.accounts.api.views import TokenView, UserViewSet
+from cleanprod.changelog.api import ObjectChangeViewSet
+from cleanprod.industries.api.views import IndustryGroupViewSet, IndustryViewSet
+from cleanprod.regions.api.views import RegionViewSet
+from cleanprod.registry.api import views as registry
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("industry-groups", IndustryGroupViewSet, basename="industrygroup")
+router.register("enterprises", registry.EnterpriseViewSet, basename="enterprise")
+router.register("parks", registry.ParkViewSet, basename="park")
+router.register("agencies", registry.AgencyViewSet, basename="agency")
+router.register("experts", registry.ExpertViewSet, basename="expert")
+router.register("engagements", registry.EngagementViewSet, basename="engagement")
+router.register("users", UserViewSet, basename="user")
+router.register("changes", ObjectChangeViewSet, basename="change")
+
+app_name = "api"
+urlpatterns = [
+    path("token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,73 @@
+"""The base of every API endpoint: the same restrict() path and write checks as the web UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import filters, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.serializers import ModelSerializer
+
+from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can
+from cleanprod.api.permissions import ActionPermission
+from cleanprod.registry.services import InUse, delete_object
+
+
+class RestrictedModelViewSet(viewsets.ModelViewSet):
+    """CRUD whose every query goes through ``restrict(user, action)``.
+
+    Objects are looked up within the user's view scope (others are 404); changing or deleting
+    one outside the change/delete scope is 403; a write whose result would leave the user's
+    scope is refused and rolled back.
+    """
+
+    permission_classes = [ActionPermission]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = "__all__"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().restrict(self.request.user, VIEW)
+
+    def perform_create(self, serializer: ModelSerializer) -> None:
+        with transaction.atomic():
+            obj = serializer.save()
+            if not can(self.request.user, ADD, obj):
+                transaction.set_rollback(True)
+                raise PermissionDenied("The object would lie outside the scope you may manage.")
+
+    def perform_update(self, serializer: ModelSerializer) -> None:
+        if not can(self.request.user, CHANGE, serializer.instance):
+            raise PermissionDenied("You may not change this object.")
+        with transaction.atomic():
+            obj = serializer.save()
+            if not can(self.request.user, CHANGE, obj):
+                transaction.set_rollback(True)
+                raise PermissionDenied("The change would move the object out of your scope.")
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        try:
+            delete_object(self.request.user, instance)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except InUse as exc:
+            raise Conflict(str(exc)) from exc
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+def run_model_clean(instance: models.Model) -> None:
+    """Run the model's own clean() so the API refuses what forms and the admin refuse."""
+    try:
+        instance.clean()
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise DRFValidationError(detail) from exc

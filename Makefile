@@ -27,10 +27,10 @@ run: install
 
 ## Debian packages the tests need: Chromium for browser tests, CJK fonts for PDFs.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else echo "Install Debian packages chromium and fonts-noto-cjk (needs root)"; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-zenhei >/dev/null; \
+	  else echo "Install Debian packages chromium fonts-noto-cjk fonts-wqy-zenhei (needs root)"; exit 1; fi; \
 	fi
 
 ## The whole test suite (SQLite unless DATABASE_URL is set), plus ruff and mypy.

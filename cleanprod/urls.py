@@ -11,6 +11,8 @@ urlpatterns = [
     path("industries/", include("cleanprod.industries.urls")),
     path("registry/", include("cleanprod.registry.urls")),
     path("changes/", include("cleanprod.changelog.urls")),
+    path("audits/", include("cleanprod.audits.urls")),
+    path("notifications/", include("cleanprod.notifications.urls")),
     path("accounts/", include("cleanprod.accounts.urls")),
     path("api/", include("cleanprod.api.urls")),
     path("admin/", admin.site.urls),

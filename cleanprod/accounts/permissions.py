@@ -32,6 +32,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
 }
 
 Rule = Callable[[Any], Q | None]
+PartyRule = Rule | tuple[Rule, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Policy:
     ``public``: rows anyone may view and export, anonymous visitors included.
     ``own``: the rows that are the user's own (their enterprise, agency, profile), granted
     ``own_actions``. ``parties``: for each non-authority party, the rows it reaches otherwise,
-    granted ``party_actions``. ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
+    granted ``party_actions`` (or, given as ``(rule, actions)``, those actions). ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
     ``reference``: reference data that everyone views and only superusers write.
     ``distinct``: the filters cross to-many relations, so rows must be de-duplicated.
     """
@@ -52,7 +53,7 @@ class Policy:
     public: Q | None = None
     own: Rule | None = None
     own_actions: frozenset[str] = frozenset({VIEW, CHANGE, EXPORT})
-    parties: Mapping[str, Rule] = field(default_factory=dict)
+    parties: Mapping[str, PartyRule] = field(default_factory=dict)
     party_actions: frozenset[str] = READ
     role_actions: Mapping[str, frozenset[str]] | None = None
     reference: bool = False
@@ -105,8 +106,11 @@ def allowed_q(model: type[models.Model], user: Any, action: str) -> Q:
                 else policy.region(user)
             )
             result = _or(result, scope)
-    elif user.party in policy.parties and action in policy.party_actions:
-        result = _or(result, policy.parties[user.party](user))
+    elif user.party in policy.parties:
+        entry = policy.parties[user.party]
+        rule, granted = entry if isinstance(entry, tuple) else (entry, policy.party_actions)
+        if action in granted:
+            result = _or(result, rule(user))
     return result
 
 

@@ -8,7 +8,7 @@ from importlib import resources
 from django.db import transaction
 
 from cleanprod.core.codes import validate_region_code
-from cleanprod.regions.models import Level, Region
+from cleanprod.regions.models import Level, Region, parent_map
 
 DIVISIONS_FILE = "divisions-2024.txt"
 
@@ -85,4 +85,5 @@ def load_regions() -> int:
         elif any(getattr(current, k) != v for k, v in values.items()):
             Region.objects.filter(code=row.code).update(**values)
             changed += 1
+    parent_map.cache_clear()
     return changed

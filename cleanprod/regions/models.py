@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -95,3 +97,21 @@ class Region(models.Model):
         from django.urls import reverse
 
         return reverse("regions:detail", args=[self.code])
+
+
+@lru_cache(maxsize=1)
+def parent_map() -> dict[str, str | None]:
+    """``{code: parent code}`` of the whole tree (reference data; load_regions clears it)."""
+    return dict(Region.objects.values_list("code", "parent_id"))
+
+
+def child_containing(code: str, ancestor: str | None) -> str | None:
+    """The child of ``ancestor`` (a province when None) on the path down to ``code``."""
+    parents = parent_map()
+    node: str | None = code
+    while node is not None:
+        up = parents.get(node)
+        if up == ancestor:
+            return node
+        node = up
+    return None

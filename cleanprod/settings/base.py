@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "cleanprod.industries",
     "cleanprod.registry",
     "cleanprod.evaluation",
+    "cleanprod.audits",
+    "cleanprod.notifications",
     "cleanprod.portal",
 ]
 
@@ -147,6 +149,14 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 PLATFORM_NAME = _("Cleaner Production Information Platform")
+
+# 无/低费 vs 中/高费 options: investment threshold in 10k CNY. The plans set no national figure;
+# 50 is this platform's default and provinces may configure their own.
+AUDIT_HIGH_COST_THRESHOLD = float(os.environ.get("CLEANPROD_HIGH_COST_THRESHOLD", "50"))
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@cleanprod.invalid")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

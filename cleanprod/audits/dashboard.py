@@ -1,0 +1,111 @@
+"""The authority's audit dashboard: one aggregate query over the audits in scope, rolled up to
+the chosen region's children. Fast at national scale because it groups on indexed columns of
+the audit table only (option totals are kept on each audit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from cleanprod.accounts.permissions import VIEW
+from cleanprod.audits.models import Audit, Phase
+from cleanprod.industries.models import IndustryGroup, industry_q
+from cleanprod.regions.models import Level, Region, child_containing, subtree_q
+
+PASSED_EVALUATION = [Phase.HIGH_COST_IMPLEMENTATION, Phase.ACCEPTANCE, Phase.CLOSED]
+
+
+def _children(region: Region | None) -> list[Region]:
+    if region is None:
+        return list(Region.objects.filter(level=Level.PROVINCE))
+    return list(region.children.all())
+
+
+def _rate(part: Any, whole: Any) -> float | None:
+    return round(100 * float(part) / float(whole), 1) if whole else None
+
+
+def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
+    """Audits by phase, overdue, evaluation/acceptance results and implementation rates for the
+    user's scope, optionally narrowed by region, year, industry or industry group."""
+    audits = Audit.objects.restrict(user, VIEW)
+    region = Region.objects.filter(code=params.get("region") or "").first()
+    if region is None and getattr(user, "region_id", None):
+        region = user.region
+    if region is not None:
+        audits = audits.filter(subtree_q("region_id", region.code, region.level))
+    if params.get("year"):
+        audits = audits.filter(year=int(params["year"]))
+    if params.get("industry"):
+        audits = audits.filter(industry_q("industry_code", params["industry"]))
+    group = IndustryGroup.objects.filter(slug=params.get("group") or "").first()
+    if group is not None:
+        audits = audits.filter(group.q("industry_code"))
+
+    rows = (
+        audits.values("region_id", "phase")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(overdue=True)),
+            approved=Sum("options_approved"),
+            implemented=Sum("options_implemented"),
+            inv_approved=Sum("investment_approved"),
+            inv_implemented=Sum("investment_implemented"),
+        )
+        .order_by()
+    )
+    children = _children(region)
+    ancestor = region.code if region is not None else None
+    by_phase: dict[str, int] = defaultdict(int)
+    per_child: dict[str, dict[str, Any]] = {
+        c.code: defaultdict(lambda: Decimal(0)) for c in children
+    }
+    totals: dict[str, Any] = defaultdict(lambda: Decimal(0))
+    for row in rows:
+        by_phase[row["phase"]] += row["n"]
+        buckets = [totals]
+        child = child_containing(row["region_id"], ancestor)
+        if child is not None:
+            buckets.append(per_child[child])
+        for bucket in buckets:
+            bucket["audits"] += row["n"]
+            bucket["overdue"] += row["overdue"]
+            bucket["approved"] += row["approved"] or 0
+            bucket["implemented"] += row["implemented"] or 0
+            bucket["inv_approved"] += row["inv_approved"] or 0
+            bucket["inv_implemented"] += row["inv_implemented"] or 0
+            if row["phase"] in PASSED_EVALUATION:
+                bucket["evaluation_passed"] += row["n"]
+            if row["phase"] == Phase.FAILED:
+                bucket["failed"] += row["n"]
+            if row["phase"] == Phase.CLOSED:
+                bucket["closed"] += row["n"]
+
+    def summary(bucket: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "audits": int(bucket["audits"]),
+            "overdue": int(bucket["overdue"]),
+            "evaluation_passed": int(bucket["evaluation_passed"]),
+            "failed": int(bucket["failed"]),
+            "closed": int(bucket["closed"]),
+            "implementation_rate_by_count": _rate(bucket["implemented"], bucket["approved"]),
+            "implementation_rate_by_investment": _rate(
+                bucket["inv_implemented"], bucket["inv_approved"]
+            ),
+        }
+
+    return {
+        "region": {"code": region.code, "name": region.full_name} if region else None,
+        "filters": {k: params.get(k, "") for k in ("year", "industry", "group")},
+        "totals": summary(totals),
+        "by_phase": [
+            {"phase": p.value, "label": str(p.label), "audits": by_phase.get(p.value, 0)}
+            for p in Phase
+        ],
+        "children": [
+            {"code": c.code, "name": c.name, **summary(per_child[c.code])} for c in children
+        ],
+    }

@@ -1,0 +1,79 @@
+"""Who reaches which audit records (see cleanprod.accounts.permissions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from cleanprod.accounts.permissions import CHANGE, EXPORT, READ, VIEW, Policy, register
+from cleanprod.audits.models import (
+    Audit,
+    CreditEvent,
+    EmissionExceedance,
+    EnergyExceedance,
+    Option,
+    Panel,
+    ProvincialRules,
+    Review,
+    Roster,
+    RosterEntry,
+    SubstanceRecord,
+)
+
+WORK = frozenset({VIEW, CHANGE, EXPORT})
+
+
+def _audit_rules(prefix: str) -> dict[str, Any]:
+    """Enterprise (lead or member), serving agency and panel experts reach an audit's records."""
+
+    def enterprise(u: Any) -> Q | None:
+        if not u.enterprise_id:
+            return None
+        return Q(**{f"{prefix}enterprise_id": u.enterprise_id}) | Q(
+            **{f"{prefix}members": u.enterprise_id}
+        )
+
+    return {
+        "own": enterprise,
+        "parties": {
+            "agency": (lambda u: Q(**{f"{prefix}agency_id": u.agency_id}), WORK),
+            "expert": (lambda u: Q(**{f"{prefix}panels__members__expert_id": u.expert_id}), READ),
+        },
+    }
+
+
+def register_policies() -> None:
+    register(Audit, Policy(region="region_id", own_actions=WORK, distinct=True, **_audit_rules("")))
+    for model in (Option, Panel, Review):
+        register(
+            model,
+            Policy(
+                region="audit__region_id",
+                own_actions=WORK,
+                distinct=True,
+                **_audit_rules("audit__"),
+            ),
+        )
+    register(Roster, Policy(region="region_id", public=Q(status=Roster.Status.PUBLISHED)))
+    register(
+        RosterEntry,
+        Policy(
+            region="roster__region_id",
+            public=Q(roster__status=Roster.Status.PUBLISHED, removed=False),
+            own=lambda u: Q(enterprise_id=u.enterprise_id) if u.enterprise_id else None,
+            own_actions=READ,
+        ),
+    )
+    for fact in (EmissionExceedance, EnergyExceedance, SubstanceRecord):
+        register(
+            fact,
+            Policy(
+                region="enterprise__region_id",
+                own=lambda u: Q(enterprise_id=u.enterprise_id) if u.enterprise_id else None,
+                own_actions=READ,
+            ),
+        )
+    # Credit events and provincial rules are public records.
+    register(CreditEvent, Policy(region="agency__region_id", public=Q()))
+    register(ProvincialRules, Policy(region="region_id", public=Q()))

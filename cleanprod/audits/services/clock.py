@@ -1,0 +1,62 @@
+"""The daily clock: mark overdue milestones and notify the enterprise, its agency, the authority."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cleanprod.accounts.models import User
+from cleanprod.audits.models import Audit, Deadline
+from cleanprod.notifications.services import notify
+from cleanprod.regions.models import Region
+
+
+@dataclass
+class ClockReport:
+    newly_overdue: int
+    notifications: int
+
+
+def authorities_for(region_code: str) -> list[User]:
+    """Officers and administrators whose region contains ``region_code`` (national included)."""
+    region = Region.objects.get(code=region_code)
+    chain = [r.code for r in region.ancestors()] + [region.code]
+    return list(
+        User.objects.filter(
+            Q(region_id__in=chain) | Q(region__isnull=True),
+            party="authority",
+            role__in=["officer", "administrator"],
+            is_active=True,
+        )
+    )
+
+
+@transaction.atomic
+def run_clock(today: dt.date) -> ClockReport:
+    """Mark every unmet milestone due before ``today`` overdue and notify, once per milestone."""
+    due = Deadline.objects.filter(met_on__isnull=True, due__lt=today).select_related(
+        "audit__enterprise", "audit__agency"
+    )
+    newly = list(due.filter(overdue=False))
+    Deadline.objects.filter(pk__in=[d.pk for d in newly]).update(overdue=True)
+    Audit.objects.filter(pk__in={d.audit_id for d in newly}).update(overdue=True)
+    sent = 0
+    for d in newly:
+        audit = d.audit
+        users = list(User.objects.filter(enterprise=audit.enterprise, is_active=True))
+        if audit.agency_id:
+            users += list(User.objects.filter(agency_id=audit.agency_id, is_active=True))
+        users += authorities_for(audit.region_id)
+        sent += notify(
+            users,
+            subject=_("Overdue: %(event)s of %(audit)s (due %(due)s)")
+            % {"event": d.event, "audit": audit.title, "due": d.due},
+            body=f"{d.rule_text}（{d.rule_source}）",
+            link=audit.get_absolute_url(),
+            key=f"overdue:{d.pk}",
+        )
+    return ClockReport(newly_overdue=len(newly), notifications=sent)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from cleanprod.audits import views
+
+app_name = "audits"
+urlpatterns = [
+    path("", views.AuditListView.as_view(), name="audit-list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.AuditDetailView.as_view(), name="audit-detail"),
+    path("<int:pk>/act/<str:action>/", views.audit_action, name="audit-action"),
+    path("<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
+    path("rosters/", views.RosterListView.as_view(), name="roster-list"),
+    path("rosters/propose/", views.RosterProposeView.as_view(), name="roster-propose"),
+    path("rosters/<int:pk>/", views.RosterDetailView.as_view(), name="roster-detail"),
+    path("rosters/<int:pk>/<str:action>/", views.roster_action, name="roster-action"),
+]

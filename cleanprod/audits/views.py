@@ -1,0 +1,376 @@
+"""Audit pages: rosters, the audit case with its phases and options, documents, dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
+
+from cleanprod.accounts.permissions import ADD, VIEW, can_any
+from cleanprod.audits import forms
+from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
+from cleanprod.audits.models import Audit, Option, Phase, Roster, RosterEntry
+from cleanprod.audits.models.audits import SEVEN_PHASES
+from cleanprod.audits.services import WorkflowError
+from cleanprod.audits.services import audits as audit_services
+from cleanprod.audits.services import options as option_services
+from cleanprod.audits.services import rosters as roster_services
+from cleanprod.audits.services.actors import capacity
+from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
+from cleanprod.changelog.views import history_of
+from cleanprod.registry.models import Enterprise, Park
+
+
+class RosterListView(ListView):  # type: ignore[type-arg]
+    template_name = "audits/roster_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Roster]:
+        base = Roster.objects.restrict(self.request.user, VIEW).select_related("region")
+        self.filterset = RosterFilterSet(self.request.GET, queryset=base)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["can_propose"] = can_any(self.request.user, ADD, Roster)
+        return context
+
+
+class RosterDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "audits/roster_detail.html"
+
+    def get_queryset(self) -> QuerySet[Roster]:
+        return Roster.objects.restrict(self.request.user, VIEW)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from cleanprod.accounts.permissions import CHANGE, can
+
+        context = super().get_context_data(**kwargs)
+        roster: Roster = self.object
+        entries = RosterEntry.objects.restrict(self.request.user, VIEW).filter(roster=roster)
+        context["entries"] = entries.select_related("enterprise__region", "park")
+        context["can_edit"] = roster.status == Roster.Status.DRAFT and can(
+            self.request.user, CHANGE, roster
+        )
+        context["entry_form"] = forms.EntryForm()
+        context["history"] = history_of(self.request.user, roster)
+        return context
+
+
+def roster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """POST add / remove / publish on a roster; errors come back as messages."""
+    if request.method != "POST":
+        raise Http404
+    roster = get_object_or_404(Roster.objects.restrict(request.user, VIEW), pk=pk)
+    try:
+        if action == "add":
+            form = forms.EntryForm(request.POST)
+            if not form.is_valid():
+                raise WorkflowError("; ".join(e for errs in form.errors.values() for e in errs))
+            enterprise = (
+                Enterprise.objects.filter(uscc=form.cleaned_data["uscc"].strip().upper()).first()
+                if form.cleaned_data["uscc"]
+                else None
+            )
+            park = (
+                Park.objects.filter(pk=form.cleaned_data["park"]).first()
+                if form.cleaned_data["park"]
+                else None
+            )
+            roster_services.add_entry(
+                request.user, roster, form.cleaned_data["reason"], enterprise=enterprise, park=park
+            )
+        elif action == "remove":
+            entry = get_object_or_404(roster.entries, pk=request.POST.get("entry"))
+            roster_services.remove_entry(request.user, entry, request.POST.get("reason", ""))
+        elif action == "publish":
+            roster_services.publish(request.user, roster)
+            messages.success(request, _("Published. Audits were opened and enterprises notified."))
+        else:
+            raise Http404
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(roster.get_absolute_url())
+
+
+class RosterProposeView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
+    template_name = "audits/roster_propose.html"
+    form_class = forms.ProposeRosterForm
+
+    def form_valid(self, form: forms.ProposeRosterForm) -> HttpResponse:
+        try:
+            roster = roster_services.propose(
+                self.request.user,
+                form.cleaned_data["region"],
+                form.cleaned_data["year"],
+                form.cleaned_data["kind"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        return HttpResponseRedirect(roster.get_absolute_url())
+
+
+class AuditListView(ListView):  # type: ignore[type-arg]
+    template_name = "audits/audit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Audit]:
+        base = Audit.objects.restrict(self.request.user, VIEW).select_related(
+            "region", "enterprise", "agency"
+        )
+        self.filterset = AuditFilterSet(self.request.GET, queryset=base)
+        return self.filterset.qs.order_by("-year", "-pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+class AuditDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "audits/audit_detail.html"
+
+    def get_queryset(self) -> QuerySet[Audit]:
+        return Audit.objects.restrict(self.request.user, VIEW).select_related(
+            "enterprise__region", "agency", "region"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        audit: Audit = self.object
+        user = self.request.user
+        role = capacity(user, audit)
+        records = {r.phase: r.data for r in audit.phase_records.all()}
+        context.update(
+            role=role,
+            phases=[(p, Phase(p).label) for p in SEVEN_PHASES],
+            phase_index=SEVEN_PHASES.index(audit.phase)
+            if audit.phase in SEVEN_PHASES
+            else (len(SEVEN_PHASES) if audit.phase not in (Phase.NOT_STARTED,) else -1),
+            steps=[
+                t for t in TRANSITIONS.values() if audit.phase in t.sources and role in t.actors
+            ],
+            deadlines=audit.deadlines.all(),
+            records=[(Phase(p).label, data) for p, data in records.items()],
+            outputs_form=forms.OutputsForm(
+                REQUIRED_OUTPUTS.get(audit.phase, ()), initial=records.get(audit.phase, {})
+            )
+            if audit.phase in REQUIRED_OUTPUTS
+            else None,
+            pre_form=forms.PreAssessmentForm() if audit.phase == Phase.PRE_ASSESSMENT else None,
+            option_form=forms.OptionForm()
+            if audit.phase in (Phase.ASSESSMENT, Phase.OPTIONS)
+            else None,
+            feasibility_form=forms.FeasibilityForm(),
+            implement_form=forms.ImplementForm(),
+            document_form=forms.DocumentForm(),
+            options=audit.options.all(),
+            rates=option_services.implementation_rates(audit.options.all()),
+            performance=option_services.performance(audit),
+            documents=audit.documents.all(),
+            transitions=audit.transitions.select_related("by"),
+            panels=audit.panels.prefetch_related("members__expert"),
+            reviews=audit.reviews.all(),
+            history=history_of(user, audit),
+            staff=audit.staff.all(),
+        )
+        return context
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def _option(request: HttpRequest, audit: Audit) -> Option:
+    return get_object_or_404(audit.options, pk=request.POST.get("option"))
+
+
+def _act_transition(request: HttpRequest, audit: Audit) -> str:
+    audit_services.transition(
+        request.user, audit, request.POST["step"], request.POST.get("note", "")
+    )
+    return _("Done: %(step)s") % {"step": TRANSITIONS[request.POST["step"]].label}
+
+
+def _act_outputs(request: HttpRequest, audit: Audit) -> str:
+    keys = REQUIRED_OUTPUTS.get(audit.phase, ())
+    audit_services.record_outputs(
+        request.user, audit, audit.phase, {k: request.POST.get(k, "") for k in keys}
+    )
+    return _("Phase outputs saved.")
+
+
+def _act_disclosure(request: HttpRequest, audit: Audit) -> str:
+    audit_services.record_disclosure(request.user, audit, request.POST.get("disclosure", ""))
+    return _("Disclosure recorded.")
+
+
+def _act_pre(request: HttpRequest, audit: Audit) -> str:
+    form = forms.PreAssessmentForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError(_("Give the grade and the audit focus."))
+    audit_services.set_pre_assessment(
+        request.user, audit, form.cleaned_data["grade"], form.cleaned_data["focus"]
+    )
+    return _("Pre-assessment recorded.")
+
+
+def _act_option(request: HttpRequest, audit: Audit) -> str:
+    form = forms.OptionForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    data = form.cleaned_data
+    expected = {
+        k.removeprefix("expected_"): v
+        for k, v in data.items()
+        if k.startswith("expected_") and v is not None
+    }
+    option_services.add_option(
+        request.user,
+        audit,
+        code=data["code"],
+        name=data["name"],
+        category=data["category"],
+        investment=data["investment"],
+        expected=expected,
+    )
+    return _("Option added.")
+
+
+def _act_screen(request: HttpRequest, audit: Audit) -> str:
+    option_services.screen(
+        request.user,
+        _option(request, audit),
+        request.POST.get("keep") == "1",
+        request.POST.get("barrier", ""),
+    )
+    return _("Option screened.")
+
+
+def _act_feasibility(request: HttpRequest, audit: Audit) -> str:
+    form = forms.FeasibilityForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    option_services.analyse_feasibility(request.user, _option(request, audit), **form.cleaned_data)
+    return _("Feasibility analysed.")
+
+
+def _act_decide(request: HttpRequest, audit: Audit) -> str:
+    option_services.decide(
+        request.user,
+        _option(request, audit),
+        request.POST.get("approve") == "1",
+        request.POST.get("barrier", ""),
+    )
+    return _("Decision recorded.")
+
+
+def _act_implement(request: HttpRequest, audit: Audit) -> str:
+    form = forms.ImplementForm(request.POST)
+    if not form.is_valid():
+        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    benefits = {
+        k.removeprefix("verified_"): v
+        for k, v in form.cleaned_data.items()
+        if k.startswith("verified_") and v is not None
+    }
+    option_services.implement(
+        request.user,
+        _option(request, audit),
+        actual_investment=form.cleaned_data["actual_investment"],
+        benefits=benefits,
+    )
+    return _("Implementation recorded.")
+
+
+def _act_verify(request: HttpRequest, audit: Audit) -> str:
+    option_services.verify(request.user, _option(request, audit))
+    return _("Benefits verified.")
+
+
+def _act_document(request: HttpRequest, audit: Audit) -> str:
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    audit_services.upload_document(
+        request.user, audit, form.cleaned_data["kind"], form.cleaned_data["file"]
+    )
+    return _("Document uploaded.")
+
+
+def _act_agency(request: HttpRequest, audit: Audit) -> str:
+    from cleanprod.registry.models import Agency
+
+    agency = get_object_or_404(
+        Agency.objects.restrict(request.user, VIEW), pk=request.POST.get("agency")
+    )
+    staff = [int(s) for s in request.POST.getlist("staff") if s.isdigit()]
+    audit_services.assign_agency(request.user, audit, agency, staff)
+    return _("Agency assigned.")
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Audit], str]] = {
+    "transition": _act_transition,
+    "outputs": _act_outputs,
+    "disclosure": _act_disclosure,
+    "pre_assessment": _act_pre,
+    "option": _act_option,
+    "screen": _act_screen,
+    "feasibility": _act_feasibility,
+    "decide": _act_decide,
+    "implement": _act_implement,
+    "verify": _act_verify,
+    "document": _act_document,
+    "agency": _act_agency,
+}
+
+
+def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """POST one workflow action; refusals (permission, preconditions, races) become messages."""
+    if request.method != "POST" or action not in ACTIONS:
+        raise Http404
+    audit = get_object_or_404(Audit.objects.restrict(request.user, VIEW), pk=pk)
+    try:
+        messages.success(request, ACTIONS[action](request, audit))
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Not allowed."))
+    return HttpResponseRedirect(audit.get_absolute_url())
+
+
+def document_download(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    """Serve a document only to users who may view its audit (files live outside the web root)."""
+    audit = get_object_or_404(Audit.objects.restrict(request.user, VIEW), pk=pk)
+    document = get_object_or_404(audit.documents, pk=doc)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from cleanprod.audits.dashboard import audit_dashboard
+
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
+    data = audit_dashboard(request.user, request.GET)
+    if request.GET.get("format") == "json":
+        from django.http import JsonResponse
+
+        return JsonResponse(data)
+    return render(request, "audits/dashboard.html", {"data": data})

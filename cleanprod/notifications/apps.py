@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "cleanprod.notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from cleanprod.accounts.permissions import READ, Policy, register
+        from cleanprod.notifications.models import Notification
+
+        register(Notification, Policy(own=lambda u: Q(user_id=u.pk), own_actions=READ | {"change"}))

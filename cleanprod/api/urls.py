@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cleanprod.accounts.api.views import TokenView, UserViewSet
+from cleanprod.audits.api import views as audits
 from cleanprod.changelog.api import ObjectChangeViewSet
 from cleanprod.industries.api.views import IndustryGroupViewSet, IndustryViewSet
 from cleanprod.regions.api.views import RegionViewSet
@@ -19,6 +20,10 @@ router.register("experts", registry.ExpertViewSet, basename="expert")
 router.register("engagements", registry.EngagementViewSet, basename="engagement")
 router.register("users", UserViewSet, basename="user")
 router.register("changes", ObjectChangeViewSet, basename="change")
+router.register("audits", audits.AuditViewSet, basename="audit")
+router.register("options", audits.OptionViewSet, basename="option")
+router.register("reviews", audits.ReviewViewSet, basename="review")
+router.register("rosters", audits.RosterViewSet, basename="roster")
 
 app_name = "api"
 urlpatterns = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.AuditDetailView.as_view(), name="audit-detail"),
     path("<int:pk>/act/<str:action>/", views.audit_action, name="audit-action"),
     path("<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
+    path("<int:pk>/reviews/<int:review>/pdf/", views.review_document, name="review-pdf"),
     path("rosters/", views.RosterListView.as_view(), name="roster-list"),
     path("rosters/propose/", views.RosterProposeView.as_view(), name="roster-propose"),
     path("rosters/<int:pk>/", views.RosterDetailView.as_view(), name="roster-detail"),

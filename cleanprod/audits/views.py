@@ -24,10 +24,12 @@ from cleanprod.audits.models.audits import SEVEN_PHASES
 from cleanprod.audits.services import WorkflowError
 from cleanprod.audits.services import audits as audit_services
 from cleanprod.audits.services import options as option_services
+from cleanprod.audits.services import reviews as review_services
 from cleanprod.audits.services import rosters as roster_services
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
 from cleanprod.changelog.views import history_of
+from cleanprod.core import review as core_review
 from cleanprod.registry.models import Enterprise, Park
 
 
@@ -183,10 +185,29 @@ class AuditDetailView(DetailView):  # type: ignore[type-arg]
             transitions=audit.transitions.select_related("by"),
             panels=audit.panels.prefetch_related("members__expert"),
             reviews=audit.reviews.all(),
+            review_form=_review_form(audit, role),
             history=history_of(user, audit),
             staff=audit.staff.all(),
         )
         return context
+
+
+def _review_form(audit: Audit, role: str | None) -> dict[str, Any] | None:
+    """What the authority needs to draw a panel or record the review of the current stage."""
+    stage = {Phase.EVALUATION: "evaluation", Phase.ACCEPTANCE: "acceptance"}.get(audit.phase)
+    if role != "authority" or stage is None:
+        return None
+    drawn = audit.panels.filter(stage=stage).order_by("-drawn_at", "-pk").first()
+    template = core_review.load_template(review_services.TEMPLATES[stage])
+    return {
+        "stage": stage,
+        "panel": drawn,
+        "members": review_services.seated(drawn) if drawn else [],
+        "items": template.items,
+        "vetoes": template.vetoes,
+        "pass_mark": template.pass_mark,
+        "total": template.total,
+    }
 
 
 def _decimal(value: Any) -> Decimal:
@@ -321,7 +342,53 @@ def _act_agency(request: HttpRequest, audit: Audit) -> str:
     return _("Agency assigned.")
 
 
+def _act_draw(request: HttpRequest, audit: Audit) -> str:
+    size = int(request.POST.get("size") or 3)
+    made = review_services.draw_panel(
+        request.user,
+        audit,
+        request.POST.get("stage", ""),
+        size=size,
+        require_senior=request.POST.get("require_senior") == "on",
+    )
+    return _("Panel drawn (seed %(seed)s).") % {"seed": made.seed}
+
+
+def _act_review(request: HttpRequest, audit: Audit) -> str:
+    stage = request.POST.get("stage", "")
+    drawn = audit.panels.filter(stage=stage).order_by("-drawn_at", "-pk").first()
+    if drawn is None:
+        raise WorkflowError(_("Draw the expert panel first."))
+    template = core_review.load_template(review_services.TEMPLATES[stage])
+    sheets = []
+    for member in review_services.seated(drawn):
+        key = f"e{member.expert_id}"
+        sheets.append(
+            {
+                "expert_id": member.expert_id,
+                "scores": {i.id: request.POST.get(f"{key}_{i.id}", "") for i in template.items},
+                "vetoes": {
+                    v.id: request.POST[f"{key}_{v.id}"]
+                    for v in template.vetoes
+                    if request.POST.get(f"{key}_{v.id}", "").strip()
+                },
+                "opinion": request.POST.get(f"{key}_opinion", ""),
+            }
+        )
+    made = review_services.record_review(
+        request.user,
+        audit,
+        stage,
+        sheets,
+        request.POST.get("opinion", ""),
+        request.POST.get("post_grade", ""),
+    )
+    return _("Recorded: %(decision)s") % {"decision": made.get_decision_display()}
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, Audit], str]] = {
+    "draw_panel": _act_draw,
+    "review": _act_review,
     "transition": _act_transition,
     "outputs": _act_outputs,
     "disclosure": _act_disclosure,
@@ -361,6 +428,18 @@ def document_download(request: HttpRequest, pk: int, doc: int) -> FileResponse:
         filename=document.original_name,
         content_type=document.content_type,
     )
+
+
+def review_document(request: HttpRequest, pk: int, review: int) -> HttpResponse:
+    """The evaluation opinion or acceptance conclusion of a review, as a PDF."""
+    from cleanprod.audits.documents import review_pdf
+
+    audit = get_object_or_404(Audit.objects.restrict(request.user, VIEW), pk=pk)
+    rev = get_object_or_404(audit.reviews.select_related("panel"), pk=review)
+    name = f"audit-{audit.pk}-{rev.stage}.pdf"
+    response = HttpResponse(review_pdf(rev, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

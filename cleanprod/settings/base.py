@@ -166,3 +166,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_LOCKOUT_MINUTES = 15
+
+# Bootstrap's alert classes for Django's message levels.
+MESSAGE_TAGS = {40: "danger"}

@@ -23,7 +23,7 @@ class Panel(models.Model):
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="panels")
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
-    seed = models.BigIntegerField(_("random seed"))
+    seed = models.CharField(_("random seed"), max_length=64)
     rule = models.CharField(_("matching rule"), max_length=255)
     log = models.JSONField(_("draw log"), default=dict)
     drawn_by = models.ForeignKey(

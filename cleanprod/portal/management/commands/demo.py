@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from cleanprod.accounts.demo import DEFAULT_DEMO_PASSWORD, build_users
+from cleanprod.audits.demo import build_audits, demo_user_audit
+from cleanprod.audits.demo import purge_synthetic as purge_audits
 from cleanprod.registry.demo import build_registry
 from cleanprod.registry.models import Enterprise
 
@@ -35,11 +37,22 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("load_reference", stdout=io.StringIO())
         n = options["enterprises"]
+        purge_audits()
         with tqdm(
             total=n, unit="ent", desc="enterprises", file=sys.stderr, disable=None, mininterval=0.5
         ) as bar:
             counts = build_registry(n, options["seed"], bar.update)
         users = build_users()
+        with tqdm(
+            total=int(n * 0.85 * 0.3),
+            unit="audit",
+            desc="audits",
+            file=sys.stderr,
+            disable=None,
+            mininterval=0.5,
+        ) as bar:
+            counts.update(build_audits(options["seed"], bar.update))
+        demo_user_audit(users["demo_enterprise"].enterprise, users["demo_agency"].agency)
         self.stdout.write(
             f"demo users: {', '.join(users)} (password from CLEANPROD_DEMO_PASSWORD, "
             f"default {DEFAULT_DEMO_PASSWORD!r})"

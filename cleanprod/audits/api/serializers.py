@@ -1,0 +1,119 @@
+from rest_framework import serializers
+
+from cleanprod.audits.models import Audit, Deadline, Option, Review, Roster, RosterEntry
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = [
+            "event",
+            "due",
+            "met_on",
+            "overdue",
+            "rule_id",
+            "rule_text",
+            "rule_source",
+            "rules_version",
+        ]
+
+
+class AuditSerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True)
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Audit
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "enterprise",
+            "enterprise_uscc",
+            "members",
+            "park",
+            "agency",
+            "staff",
+            "phase",
+            "version",
+            "region",
+            "industry_code",
+            "year",
+            "rules_version",
+            "focus",
+            "pre_grade",
+            "post_grade",
+            "started_on",
+            "report_submitted_on",
+            "evaluation_passed_on",
+            "closed_on",
+            "overdue",
+            "options_approved",
+            "options_implemented",
+            "investment_approved",
+            "investment_implemented",
+            "deadlines",
+            "synthetic",
+        ]
+        read_only_fields = fields
+
+
+class OptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Option
+        exclude: list[str] = []
+        read_only_fields = ["audit", "status", "payback_years", "npv", "npvr", "irr"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "audit",
+            "stage",
+            "template_slug",
+            "template_version",
+            "score",
+            "decision",
+            "band",
+            "vetoes",
+            "opinion",
+            "decided_at",
+        ]
+
+
+class RosterEntrySerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True, default=None)
+
+    class Meta:
+        model = RosterEntry
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_uscc",
+            "park",
+            "origin",
+            "triggers",
+            "reasons",
+            "removed",
+            "removal_reason",
+        ]
+
+
+class RosterSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", read_only=True)
+
+    class Meta:
+        model = Roster
+        fields = [
+            "id",
+            "title",
+            "region",
+            "year",
+            "kind",
+            "status",
+            "rules_version",
+            "published_at",
+        ]

@@ -19,10 +19,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     from cleanprod.industries.loader import load_groups, load_industries
     from cleanprod.regions.loader import load_regions
 
+    from cleanprod.evaluation.services import load_shipped_systems
+
     with django_db_blocker.unblock():
         load_regions()
         load_industries()
         load_groups()
+        load_shipped_systems()
 
 
 @pytest.fixture

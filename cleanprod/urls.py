@@ -12,6 +12,7 @@ urlpatterns = [
     path("registry/", include("cleanprod.registry.urls")),
     path("changes/", include("cleanprod.changelog.urls")),
     path("audits/", include("cleanprod.audits.urls")),
+    path("evaluation/", include("cleanprod.evaluation.urls")),
     path("notifications/", include("cleanprod.notifications.urls")),
     path("accounts/", include("cleanprod.accounts.urls")),
     path("api/", include("cleanprod.api.urls")),

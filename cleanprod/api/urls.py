@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from cleanprod.accounts.api.views import TokenView, UserViewSet
 from cleanprod.audits.api import views as audits
 from cleanprod.changelog.api import ObjectChangeViewSet
+from cleanprod.evaluation.api import views as evaluation
 from cleanprod.industries.api.views import IndustryGroupViewSet, IndustryViewSet
 from cleanprod.regions.api.views import RegionViewSet
 from cleanprod.registry.api import views as registry
@@ -24,6 +25,8 @@ router.register("audits", audits.AuditViewSet, basename="audit")
 router.register("options", audits.OptionViewSet, basename="option")
 router.register("reviews", audits.ReviewViewSet, basename="review")
 router.register("rosters", audits.RosterViewSet, basename="roster")
+router.register("indicator-systems", evaluation.SystemViewSet, basename="indicatorsystem")
+router.register("assessments", evaluation.AssessmentViewSet, basename="assessment")
 
 app_name = "api"
 urlpatterns = [

@@ -1,9 +1,15 @@
 """Evaluation app: grading against indicator systems (core: cleanprod.core.scoring)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
     name = "cleanprod.evaluation"
     label = "evaluation"
-    verbose_name = "清洁生产评价"
+    verbose_name = _("Cleaner-production evaluation")
+
+    def ready(self) -> None:
+        from cleanprod.evaluation.policies import register_policies
+
+        register_policies()

@@ -12,12 +12,16 @@ SAMPLE = Path(__file__).parents[2] / "core/tests/data/scoring/incineration-sampl
 
 def test_evaluate_prints_one_result_per_row() -> None:
     out = StringIO()
-    call_command("evaluate", str(SAMPLE), system="hazardous-waste-incineration",
-                 format="csv", stdout=out)
+    call_command(
+        "evaluate", str(SAMPLE), system="hazardous-waste-incineration", format="csv", stdout=out
+    )
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("id,grade,Y_I,Y_II,Y_III")
     assert [line.split(",")[:2] for line in lines if line[:2] in ("E1", "E2", "E3")] == [
-        ["E1", "I"], ["E2", "II"], ["E3", "BELOW"]]
+        ["E1", "I"],
+        ["E2", "II"],
+        ["E3", "BELOW"],
+    ]
 
 
 def test_systems_list_and_validate(tmp_path: Path) -> None:

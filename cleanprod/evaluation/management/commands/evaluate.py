@@ -16,12 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--system", required=True, help="指标体系 slug 或 YAML 文件路径")
         parser.add_argument("data", help="企业数据文件（.csv 或 .xlsx）")
         parser.add_argument("--format", default="table", choices=sorted(FORMATTERS))
-        parser.add_argument("--advise", action="store_true",
-                            help="为每家企业给出达到更高等级的最少改进方案")
+        parser.add_argument(
+            "--advise", action="store_true", help="为每家企业给出达到更高等级的最少改进方案"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text, code = run_evaluate(options["system"], options["data"], options["format"],
-                                  options["advise"])
+        text, code = run_evaluate(
+            options["system"], options["data"], options["format"], options["advise"]
+        )
         if code != OK:
             raise CommandError(text, returncode=code)
         self.stdout.write(text, ending="")

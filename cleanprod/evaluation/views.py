@@ -1,0 +1,200 @@
+"""Indicator systems, self-assessment with the gap advisor, and grading a whole scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+
+from cleanprod.accounts.permissions import VIEW
+from cleanprod.core import scoring
+from cleanprod.core.scoring.tabular import read_table
+from cleanprod.evaluation.forms import AssessmentForm, UploadForm
+from cleanprod.evaluation.models import Assessment, SystemVersion
+from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
+from cleanprod.regions.models import Region
+from cleanprod.registry.models import Enterprise
+
+
+class SystemListView(ListView):  # type: ignore[type-arg]
+    template_name = "evaluation/system_list.html"
+
+    def get_queryset(self) -> QuerySet[SystemVersion]:
+        return SystemVersion.objects.restrict(self.request.user, VIEW).filter(current=True)
+
+
+class SystemDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "evaluation/system_detail.html"
+    slug_field = "slug"
+
+    def get_object(self, queryset: Any = None) -> SystemVersion:
+        qs = SystemVersion.objects.restrict(self.request.user, VIEW)
+        return get_object_or_404(qs, slug=self.kwargs["slug"], current=True)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["system"] = self.object.system()
+        context["versions"] = SystemVersion.objects.filter(slug=self.object.slug)
+        return context
+
+
+def template_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The data sheet layout of a system: the columns `cleanprod evaluate` reads."""
+    version = get_object_or_404(SystemVersion, slug=slug, current=True)
+    form = AssessmentForm(version.system())
+    buf = io.StringIO()
+    csv.writer(buf).writerow(["id", *form.fields])
+    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-template.csv"'
+    return response
+
+
+def _enterprise_for(request: HttpRequest) -> Enterprise:
+    pk = request.GET.get("enterprise") or request.POST.get("enterprise")
+    if not pk and getattr(request.user, "enterprise_id", None):
+        pk = request.user.enterprise_id
+    return get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
+
+
+def assess(request: HttpRequest, slug: str) -> HttpResponse:
+    """Fill in (or upload) the system's data for an enterprise and submit it."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"/accounts/login/?next={request.get_full_path()}")
+    version = get_object_or_404(SystemVersion, slug=slug, current=True)
+    enterprise = _enterprise_for(request)
+    system = version.system()
+    form = AssessmentForm(system, request.POST or None)
+    upload = UploadForm()
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.FILES.get("file"):
+                inputs = _uploaded_inputs(request.FILES["file"])
+            elif form.is_valid():
+                inputs = form.inputs()
+            else:
+                raise AssessmentError(_("Check the fields marked in red."))
+            made = submit(request.user, enterprise, version, inputs)
+            return HttpResponseRedirect(made.get_absolute_url())
+        except (AssessmentError, scoring.ScoringError) as exc:
+            error = str(exc)
+    return render(
+        request,
+        "evaluation/assess.html",
+        {
+            "version": version,
+            "system": system,
+            "enterprise": enterprise,
+            "form": form,
+            "upload": upload,
+            "error": error,
+        },
+    )
+
+
+def _uploaded_inputs(upload: Any) -> dict[str, str]:
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise AssessmentError(_("Upload a .csv or .xlsx sheet."))
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        header, rows = read_table(tmp.name)
+    if len(rows) != 1:
+        raise AssessmentError(
+            _("The sheet must hold exactly one data row (found %(n)d).") % {"n": len(rows)}
+        )
+    _line, cells = rows[0]
+    return {h: c for h, c in zip(header, cells, strict=False) if h not in ("", "id", "name")}
+
+
+class AssessmentDetailView(DetailView):  # type: ignore[type-arg]
+    template_name = "evaluation/assessment_detail.html"
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return Assessment.objects.restrict(self.request.user, VIEW).select_related(
+            "enterprise", "system"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        a: Assessment = self.object
+        system = a.system.system()
+        levels = {row["code"]: row for row in a.result["indicators"]}
+        rows, chart = [], []
+        for cat in system.categories:
+            applicable = [i for i in cat.indicators if levels[i.code]["level"] is not None]
+            weight = sum((Fraction(levels[i.code]["weight"]) for i in applicable), Fraction(0))
+            attained = []
+            for k in (1, 2, 3):
+                met = sum(
+                    (
+                        Fraction(levels[i.code]["weight"])
+                        for i in applicable
+                        if levels[i.code]["level"] in ("I", "II", "III")[:k]
+                    ),
+                    Fraction(0),
+                )
+                attained.append(round(float(100 * met / weight), 1) if weight else None)
+            chart.append(
+                {"category": cat.name, "I": attained[0], "II": attained[1], "III": attained[2]}
+            )
+            for ind in cat.indicators:
+                row = levels[ind.code]
+                rows.append(
+                    {
+                        "category": cat.name,
+                        "indicator": ind,
+                        "level": row["level"],
+                        "missing": row["missing"],
+                        "reason": row["reason"],
+                        "value": a.inputs.get(ind.code, ""),
+                        "restrictive": ind.restrictive,
+                    }
+                )
+        context.update(system=system, rows=rows, chart=chart)
+        return context
+
+
+def grading(request: HttpRequest) -> HttpResponse:
+    """Authorities: grade every enterprise in scope with data for a system, in one pass."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"/accounts/login/?next={request.get_full_path()}")
+    systems = SystemVersion.objects.filter(current=True)
+    slug = request.GET.get("system") or (systems[0].slug if systems else "")
+    region = Region.objects.filter(code=request.GET.get("region", "")).first()
+    if region is None and getattr(request.user, "region_id", None):
+        region = request.user.region
+    data = grade_scope(request.user, slug, region) if slug else None
+    if request.GET.get("format") == "json":
+        from django.http import JsonResponse
+
+        if data is None:
+            raise Http404
+        return JsonResponse(data)
+    names = dict(
+        Region.objects.filter(code__in=list((data or {}).get("by_region", {}))).values_list(
+            "code", "name"
+        )
+    )
+    return render(
+        request,
+        "evaluation/grading.html",
+        {
+            "systems": systems,
+            "slug": slug,
+            "region": region,
+            "data": data,
+            "region_names": names,
+        },
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("changes/", include("cleanprod.changelog.urls")),
     path("audits/", include("cleanprod.audits.urls")),
     path("evaluation/", include("cleanprod.evaluation.urls")),
+    path("plans/", include("cleanprod.plans.urls")),
     path("notifications/", include("cleanprod.notifications.urls")),
     path("accounts/", include("cleanprod.accounts.urls")),
     path("api/", include("cleanprod.api.urls")),

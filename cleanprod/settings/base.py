@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cleanprod.evaluation",
     "cleanprod.audits",
     "cleanprod.notifications",
+    "cleanprod.plans",
     "cleanprod.portal",
 ]
 

@@ -8,8 +8,10 @@ from cleanprod.regions.loader import load_regions
 
 
 class Command(BaseCommand):
-    help = "Load the shipped reference data (regions, industries, industry groups, indicator "
+    help = (
+        "Load the shipped reference data (regions, industries, industry groups, indicator "
         "systems); idempotent."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = {

@@ -16,10 +16,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Every test database starts with the shipped reference data, as a real install does."""
+    from cleanprod.evaluation.services import load_shipped_systems
     from cleanprod.industries.loader import load_groups, load_industries
     from cleanprod.regions.loader import load_regions
-
-    from cleanprod.evaluation.services import load_shipped_systems
 
     with django_db_blocker.unblock():
         load_regions()

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ["bench_demo.py", "bench_scoring.py"]
+BENCHES = ["bench_demo.py", "bench_scoring.py", "bench_import.py"]
 
 
 def main() -> int:

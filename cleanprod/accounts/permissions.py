@@ -44,7 +44,8 @@ class Policy:
     ``public``: rows anyone may view and export, anonymous visitors included.
     ``own``: the rows that are the user's own (their enterprise, agency, profile), granted
     ``own_actions``. ``parties``: for each non-authority party, the rows it reaches otherwise,
-    granted ``party_actions`` (or, given as ``(rule, actions)``, those actions). ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
+    granted ``party_actions`` (or, given as ``(rule, actions)``, those actions).
+    ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
     ``reference``: reference data that everyone views and only superusers write.
     ``distinct``: the filters cross to-many relations, so rows must be de-duplicated.
     """

@@ -8,7 +8,15 @@ from cleanprod.changelog.api import ObjectChangeViewSet
 from cleanprod.evaluation.api import views as evaluation
 from cleanprod.industries.api.views import IndustryGroupViewSet, IndustryViewSet
 from cleanprod.regions.api.views import RegionViewSet
+from cleanprod.registry.api import io
 from cleanprod.registry.api import views as registry
+
+IO_VIEWS = [
+    ("enterprises", "Enterprise"),
+    ("parks", "Park"),
+    ("agencies", "Agency"),
+    ("experts", "Expert"),
+]
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -30,6 +38,22 @@ router.register("assessments", evaluation.AssessmentViewSet, basename="assessmen
 
 app_name = "api"
 urlpatterns = [
+    *(
+        path(
+            f"{prefix}/import/",
+            getattr(io, f"{name}ImportAPIView").as_view(),
+            name=f"{prefix}-import",
+        )
+        for prefix, name in IO_VIEWS
+    ),
+    *(
+        path(
+            f"{prefix}/export/",
+            getattr(io, f"{name}ExportAPIView").as_view(),
+            name=f"{prefix}-export",
+        )
+        for prefix, name in IO_VIEWS
+    ),
     path("token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

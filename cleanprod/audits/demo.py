@@ -465,7 +465,13 @@ def demo_user_audit(enterprise: Enterprise, agency: Agency) -> Audit:
     audit = open_audit(
         enterprise, AuditKind.MANDATORY, 2026, published_on=dt.date(2026, 5, 1), synthetic=True
     )
-    agency.industry_scope.add(*Industry.objects.filter(code=enterprise.industry_code[:2]))
+    division = Industry.objects.filter(code=enterprise.industry_code[:2])
+    agency.industry_scope.add(*division)
+    # Enough independent experts in the enterprise's division for a panel to be drawn.
+    independent = Expert.objects.filter(synthetic=True, active=True).exclude(
+        employer_enterprise=enterprise).exclude(employer_agency=agency).order_by("pk")[:6]
+    for expert in independent:
+        expert.specialties.add(*division)
     audit.agency = agency
     audit.save(update_fields=["agency"])
     audit.staff.set(list(agency.staff.all()[:2]))

@@ -46,6 +46,9 @@ class ObjectListView(SingleTableMixin, FilterView):
         context["title"] = self.title
         context["add_url_name"] = self.add_url_name
         context["can_add"] = can_any(self.request.user, ADD, self.model)
+        name = self.model._meta.model_name
+        context["export_url_name"] = f"registry:{name}-export"
+        context["import_url_name"] = f"registry:{name}-import"
         context["provinces"] = Region.objects.filter(level=Level.PROVINCE)
         context["groups"] = IndustryGroup.objects.all()
         context["divisions"] = Industry.objects.filter(level=IndustryLevel.DIVISION)

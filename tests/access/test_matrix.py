@@ -99,6 +99,14 @@ def test_web(role: str, model: str) -> None:
             expected = 200 if key in w.CHANGE[role][model] else 404
         assert edit == expected, (key, "edit")
 
+    export = client.get(reverse(f"registry:{model}-export"), {"format": "csv"})
+    if world.users[role] is None:
+        assert export.status_code == 302  # exports need a login
+    else:
+        text = b"".join(export.streaming_content if export.streaming else [export.content])
+        exported = {k for k in objs if _name(model, k) in text.decode("utf-8-sig")}
+        assert exported == w.EXPORT[role][model], "export"
+
     for region in ("440305", "110105"):
         before = MODEL[model].objects.count()
         response = client.post(reverse(f"registry:{model}-add"), _form(model, region))
@@ -121,6 +129,13 @@ def test_api(role: str, model: str) -> None:
     assert listed == {objs[k].pk for k in w.VIEW[role][model]}
 
     anonymous = world.users[role] is None
+    export = client.get(f"{url}export/", {"format": "csv"})
+    if anonymous:
+        assert export.status_code == 401
+    else:
+        text = b"".join(export.streaming_content if export.streaming else [export.content])
+        exported = {k for k in objs if _name(model, k) in text.decode("utf-8-sig")}
+        assert exported == w.EXPORT[role][model], "api export"
     may_change_some = bool(w.CHANGE[role][model])
     for key, obj in objs.items():
         detail = client.get(f"{url}{obj.pk}/").status_code

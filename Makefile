@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint bench system-deps lock messages vendor clean
+.PHONY: install run test lint bench fonts system-deps lock messages vendor clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,20 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 ## Serve the platform with reference and demo data at http://127.0.0.1:8000
-run: install
+run: install fonts
 	$(BIN)/cleanprod migrate --noinput
 	$(BIN)/cleanprod load_reference
 	$(BIN)/cleanprod demo --if-empty
 	@echo "cleanprod: http://$(HOST)/  (admin: create one with $(BIN)/cleanprod createsuperuser)"
 	$(BIN)/cleanprod runserver $(HOST)
+
+## The TrueType CJK font the PDF documents embed (Debian package fonts-wqy-zenhei).
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] && [ -z "$$CLEANPROD_CJK_FONT" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null; \
+	  else echo "PDF documents need the Debian package fonts-wqy-zenhei (or CLEANPROD_CJK_FONT)"; fi; \
+	fi
 
 ## Debian packages the tests need: Chromium for browser tests, CJK fonts for PDFs.
 system-deps:
@@ -52,7 +60,7 @@ lock:
 
 ## Extract and compile UI translations (needs GNU gettext).
 messages: install
-	cd cleanprod && ../$(BIN)/cleanprod makemessages -l zh_Hans -l en --no-obsolete \
+	cd cleanprod && ../$(BIN)/cleanprod makemessages -l zh_Hans --no-obsolete \
 	  --ignore 'static/*' --ignore 'core/*'
 	cd cleanprod && ../$(BIN)/cleanprod compilemessages
 

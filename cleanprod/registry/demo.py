@@ -12,10 +12,12 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cleanprod.core.codes import make_uscc
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
+from cleanprod.registry.io.bulk import insert_plain
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 Progress = Callable[[int], None]
@@ -147,29 +149,32 @@ class DemoBuilder:
             Enterprise.Status.SUSPENDED,
             Enterprise.Status.CLOSED,
         ]
-        batch: list[Enterprise] = []
+        batch: list[dict[str, object]] = []
         rng = self.rng
+        # Stored as the database stores it, computed once (rows go in without model instances).
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         chosen = rng.choices(self.leaves, weights=self.leaf_weights, k=self.n)
         for i, region in enumerate(chosen):
             code = rng.choice(self.classes)
             park = park_by_region.get(region.code)
+            uscc = synthetic_uscc(i, region.code)
             batch.append(
-                Enterprise(
-                    uscc=synthetic_uscc(i, region.code),
-                    name=self.company_name(region, code),
-                    region_id=region.code,
-                    industry_code=code,
-                    above_size=rng.random() < 0.85,
-                    park=park if park is not None and rng.random() < 0.5 else None,
-                    discharge_permit_no=f"{synthetic_uscc(i, region.code)}001P"
-                    if rng.random() < 0.6
-                    else "",
-                    address=f"{region.name}工业大道{rng.randint(1, 999)}号",
-                    contact_name=self.person(),
-                    contact_phone=f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}",
-                    status=rng.choice(statuses),
-                    synthetic=True,
-                )
+                {
+                    "uscc": uscc,
+                    "name": self.company_name(region, code),
+                    "region_id": region.code,
+                    "industry_code": code,
+                    "above_size": rng.random() < 0.85,
+                    "park_id": park.pk if park is not None and rng.random() < 0.5 else None,
+                    "discharge_permit_no": f"{uscc}001P" if rng.random() < 0.6 else "",
+                    "address": f"{region.name}工业大道{rng.randint(1, 999)}号",
+                    "contact_name": self.person(),
+                    "contact_phone": f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}",
+                    "status": rng.choice(statuses).value,
+                    "synthetic": True,
+                    "created": now,
+                    "updated": now,
+                }
             )
             if len(batch) >= 5000:
                 self._flush(batch, progress)
@@ -177,10 +182,10 @@ class DemoBuilder:
         return self.n
 
     @staticmethod
-    def _flush(batch: list[Enterprise], progress: Progress) -> None:
+    def _flush(batch: list[dict[str, object]], progress: Progress) -> None:
         if batch:
             with transaction.atomic():
-                Enterprise.objects.bulk_create(batch, batch_size=2500)
+                insert_plain(Enterprise, batch)
             progress(len(batch))
             batch.clear()
 

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             counts = build_registry(n, options["seed"], bar.update)
         users = build_users()
         with tqdm(
-            total=int(n * 0.85 * 0.3),
+            total=int(n * 0.85 * 0.15),
             unit="audit",
             desc="audits",
             file=sys.stderr,

@@ -179,6 +179,15 @@ class AgencyDetailView(ObjectDetailView):
         context["clients"] = self.object.engagements.restrict(user, VIEW).select_related(
             "enterprise"
         )
+        # Agency accountability (十四五 §五(十五)): every audit it served, with outcomes.
+        from cleanprod.audits.models import Audit
+        from cleanprod.audits.services.accountability import agency_record
+
+        context["audits_served"] = (
+            Audit.objects.restrict(user, VIEW).filter(agency=self.object).select_related("region")
+        )[:100]
+        context["record"] = agency_record(self.object)
+        context["credit_events"] = self.object.credit_events.restrict(user, VIEW)
         return context
 
 

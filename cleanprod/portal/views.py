@@ -3,6 +3,9 @@
 from django.db.models import Count
 from django.views.generic import TemplateView
 
+from cleanprod.accounts.permissions import VIEW
+from cleanprod.audits.models import Roster
+from cleanprod.evaluation.models import SystemVersion
 from cleanprod.industries.models import IndustryGroup
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
@@ -20,5 +23,12 @@ class HomeView(TemplateView):
             "experts": Expert.objects.count(),
         }
         context["has_synthetic"] = Enterprise.objects.filter(synthetic=True).exists()
+        user = self.request.user
+        context["rosters"] = (
+            Roster.objects.restrict(user, VIEW)
+            .select_related("region")
+            .order_by("-published_at")[:8]
+        )
+        context["systems"] = SystemVersion.objects.filter(current=True)
         context["groups"] = IndustryGroup.objects.annotate(n=Count("members")).order_by("position")
         return context

@@ -52,7 +52,7 @@ def main() -> int:
     failed = False
     print(f"{'view':24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for label, username, params in cases:
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(username=username))
         timings = []
         for i in range(args.runs + 2):

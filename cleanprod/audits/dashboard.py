@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.models import Audit, Phase
+from cleanprod.core.codes import prefix_upper_bound
 from cleanprod.industries.models import IndustryGroup, industry_q
 from cleanprod.regions.models import Level, Region, child_containing, subtree_q
 
@@ -22,6 +24,46 @@ def _children(region: Region | None) -> list[Region]:
     if region is None:
         return list(Region.objects.filter(level=Level.PROVINCE))
     return list(region.children.all())
+
+
+AGGREGATES = {
+    "n": Count("pk"),
+    "overdue": Count("pk", filter=Q(overdue=True)),
+    "approved": Sum("options_approved"),
+    "implemented": Sum("options_implemented"),
+    "inv_approved": Sum("investment_approved"),
+    "inv_implemented": Sum("investment_implemented"),
+}
+
+
+def _grouped_by_child(
+    audits: Any, region: Region | None, children: set[str]
+) -> list[dict[str, Any]]:
+    """Aggregates per (child region, phase), grouped in SQL on a prefix of the region code.
+
+    Division codes are hierarchical, so a child's audits share its code prefix. County-level
+    units that hang directly under a province (and the districts of the four municipalities)
+    have no prefecture prefix: those are grouped by their own code instead.
+    """
+    width = {None: 2, Level.PROVINCE: 4}.get(region.level if region is not None else None, 6)
+    pad = "0" * (6 - width)
+    grouped = audits.annotate(key=Substr("region_id", 1, width)).values("key", "phase")
+    rows, unmatched = [], set()
+    for row in grouped.annotate(**AGGREGATES).order_by():
+        code = row["key"] + pad
+        if code in children or width == 6:
+            rows.append({**row, "child": code if code in children else None})
+        else:
+            unmatched.add(row["key"])
+    if unmatched:
+        ranges = Q()
+        for key in unmatched:
+            ranges |= Q(region_id__gte=key, region_id__lt=prefix_upper_bound(key))
+        ancestor = region.code if region is not None else None
+        detail = audits.filter(ranges).values("region_id", "phase").annotate(**AGGREGATES)
+        for row in detail.order_by():
+            rows.append({**row, "child": child_containing(row["region_id"], ancestor)})
+    return rows
 
 
 def _rate(part: Any, whole: Any) -> float | None:
@@ -45,20 +87,8 @@ def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
     if group is not None:
         audits = audits.filter(group.q("industry_code"))
 
-    rows = (
-        audits.values("region_id", "phase")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(overdue=True)),
-            approved=Sum("options_approved"),
-            implemented=Sum("options_implemented"),
-            inv_approved=Sum("investment_approved"),
-            inv_implemented=Sum("investment_implemented"),
-        )
-        .order_by()
-    )
     children = _children(region)
-    ancestor = region.code if region is not None else None
+    rows = _grouped_by_child(audits, region, {c.code for c in children})
     by_phase: dict[str, int] = defaultdict(int)
     per_child: dict[str, dict[str, Any]] = {
         c.code: defaultdict(lambda: Decimal(0)) for c in children
@@ -67,7 +97,7 @@ def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
     for row in rows:
         by_phase[row["phase"]] += row["n"]
         buckets = [totals]
-        child = child_containing(row["region_id"], ancestor)
+        child = row["child"]
         if child is not None:
             buckets.append(per_child[child])
         for bucket in buckets:

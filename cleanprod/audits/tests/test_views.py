@@ -130,3 +130,21 @@ def test_option_actions_through_the_page():
     option.refresh_from_db()
     assert option.status == "screened"
     assert opt.high_cost_threshold() == 50
+
+
+def test_dashboard_rolls_up_units_without_a_prefecture():
+    world = fixtures.build()
+    xiantao = factories.enterprise(region="429004", industry="1340")  # under Hubei directly
+    wuhan = factories.enterprise(region="420102", industry="1340")
+    bj = factories.enterprise(region="110105", industry="3360")  # a municipality's district
+    for e in (xiantao, wuhan, bj):
+        open_audit(e, "mandatory", 2025, published_on=dt.date(2025, 3, 1))
+    c = _client(world.national)
+    national = c.get(reverse("audits:dashboard"), {"format": "json"}).json()
+    by_code = {row["code"]: row["audits"] for row in national["children"]}
+    assert by_code["420000"] == 2 and by_code["110000"] == 1
+    hubei = c.get(reverse("audits:dashboard"), {"format": "json", "region": "420000"}).json()
+    by_code = {row["code"]: row["audits"] for row in hubei["children"]}
+    assert by_code["429004"] == 1 and by_code["420100"] == 1
+    beijing = c.get(reverse("audits:dashboard"), {"format": "json", "region": "110000"}).json()
+    assert {row["code"]: row["audits"] for row in beijing["children"]}["110105"] == 1

@@ -469,6 +469,3 @@ def build_audits(seed: int, progress: Progress, share: float = 0.15) -> dict[str
     purge_synthetic()
     with transaction.atomic():
         return AuditDemo(seed).build(share, progress)
-
-# Kept for modules written against the earlier name.
-fast_insert = insert_plain

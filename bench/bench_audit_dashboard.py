@@ -1,8 +1,8 @@
 """Time the authority's audit dashboard at national scale (target: < 500 ms on PostgreSQL).
 
 Usage:
-  .venv/bin/python bench/bench_audit_dashboard.py --database-url postgres://postgres@127.0.0.1/cp_bench \
-      [--build 500000] [--runs 30]
+  .venv/bin/python bench/bench_audit_dashboard.py \
+      --database-url postgres://postgres@127.0.0.1/cp_bench [--build 500000] [--runs 30]
 
 ``--build N`` first migrates the database and runs ``cleanprod demo --enterprises N`` (the
 national-scale dataset with its audits). The timings call the dashboard views in process

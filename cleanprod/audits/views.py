@@ -21,6 +21,7 @@ from cleanprod.audits import forms
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Phase, Roster, RosterEntry
 from cleanprod.audits.models.audits import SEVEN_PHASES
+from cleanprod.audits.models.options import BENEFITS
 from cleanprod.audits.services import WorkflowError
 from cleanprod.audits.services import audits as audit_services
 from cleanprod.audits.services import options as option_services
@@ -155,6 +156,7 @@ class AuditDetailView(DetailView):  # type: ignore[type-arg]
         user = self.request.user
         role = capacity(user, audit)
         records = {r.phase: r.data for r in audit.phase_records.all()}
+        perf = option_services.performance(audit)
         context.update(
             role=role,
             phases=[(p, Phase(p).label) for p in SEVEN_PHASES],
@@ -180,7 +182,7 @@ class AuditDetailView(DetailView):  # type: ignore[type-arg]
             document_form=forms.DocumentForm(),
             options=audit.options.all(),
             rates=option_services.implementation_rates(audit.options.all()),
-            performance=option_services.performance(audit),
+            performance=[(label, unit, perf[key]) for key, label, unit in BENEFITS],
             documents=audit.documents.all(),
             transitions=audit.transitions.select_related("by"),
             panels=audit.panels.prefetch_related("members__expert"),

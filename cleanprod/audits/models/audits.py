@@ -137,6 +137,15 @@ class Audit(models.Model):
         ).distinct()
 
 
+DEADLINE_EVENTS = {
+    "disclose": _("Disclosure"),
+    "start": _("Start of the audit"),
+    "report": _("Audit report submitted"),
+    "options_implemented": _("Medium/high-cost options implemented"),
+    "acceptance": _("Acceptance requested"),
+}
+
+
 class Deadline(models.Model):
     """A statutory milestone of an audit, with the rule that produced the date."""
 
@@ -158,6 +167,10 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.due}"
+
+    @property
+    def label(self) -> str:
+        return str(DEADLINE_EVENTS.get(self.event, self.event))
 
 
 class PhaseRecord(models.Model):

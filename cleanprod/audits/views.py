@@ -216,6 +216,12 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
+def _require_valid(form: Any) -> None:
+    """Refuse an invalid form with a message naming each field and its first error."""
+    if not form.is_valid():
+        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+
+
 def _option(request: HttpRequest, audit: Audit) -> Option:
     return get_object_or_404(audit.options, pk=request.POST.get("option"))
 
@@ -252,8 +258,7 @@ def _act_pre(request: HttpRequest, audit: Audit) -> str:
 
 def _act_option(request: HttpRequest, audit: Audit) -> str:
     form = forms.OptionForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    _require_valid(form)
     data = form.cleaned_data
     expected = {
         k.removeprefix("expected_"): v
@@ -284,8 +289,7 @@ def _act_screen(request: HttpRequest, audit: Audit) -> str:
 
 def _act_feasibility(request: HttpRequest, audit: Audit) -> str:
     form = forms.FeasibilityForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    _require_valid(form)
     option_services.analyse_feasibility(request.user, _option(request, audit), **form.cleaned_data)
     return _("Feasibility analysed.")
 
@@ -302,8 +306,7 @@ def _act_decide(request: HttpRequest, audit: Audit) -> str:
 
 def _act_implement(request: HttpRequest, audit: Audit) -> str:
     form = forms.ImplementForm(request.POST)
-    if not form.is_valid():
-        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    _require_valid(form)
     benefits = {
         k.removeprefix("verified_"): v
         for k, v in form.cleaned_data.items()
@@ -325,8 +328,7 @@ def _act_verify(request: HttpRequest, audit: Audit) -> str:
 
 def _act_document(request: HttpRequest, audit: Audit) -> str:
     form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+    _require_valid(form)
     audit_services.upload_document(
         request.user, audit, form.cleaned_data["kind"], form.cleaned_data["file"]
     )

@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 BENCHES = ["bench_demo.py", "bench_scoring.py", "bench_import.py"]
+# These need a PostgreSQL database with the national dataset: run them by hand with
+# --database-url (see docs/performance.md): bench_audit_dashboard.py, bench_dashboards.py.
 
 
 def main() -> int:

@@ -57,5 +57,6 @@ urlpatterns = [
     path("token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("plans/", include("cleanprod.plans.api.urls")),
     path("", include(router.urls)),
 ]

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.audits.models import Audit, AuditKind, Phase, Roster
-from cleanprod.registry.filtersets import IndustryFilterMixin, RegionFilter
+from cleanprod.registry.filtersets import IndustryFilterMixin, RegionFilter, WholeNumberFilter
 
 
 class AuditFilterSet(IndustryFilterMixin, django_filters.FilterSet):
@@ -10,10 +10,10 @@ class AuditFilterSet(IndustryFilterMixin, django_filters.FilterSet):
     region = RegionFilter(field_name="region_id", label=_("Region"))
     phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label=_("Any"))
     kind = django_filters.ChoiceFilter(choices=AuditKind.choices, empty_label=_("Any"))
-    year = django_filters.NumberFilter()
+    year = WholeNumberFilter()
     overdue = django_filters.BooleanFilter()
-    agency = django_filters.NumberFilter(field_name="agency_id")
-    enterprise = django_filters.NumberFilter(method="filter_enterprise")
+    agency = WholeNumberFilter(field_name="agency_id")
+    enterprise = WholeNumberFilter(method="filter_enterprise")
 
     class Meta:
         model = Audit
@@ -29,7 +29,7 @@ class RosterFilterSet(django_filters.FilterSet):
     region = RegionFilter(field_name="region_id", label=_("Region"))
     kind = django_filters.ChoiceFilter(choices=Roster.Kind.choices, empty_label=_("Any"))
     status = django_filters.ChoiceFilter(choices=Roster.Status.choices, empty_label=_("Any"))
-    year = django_filters.NumberFilter()
+    year = WholeNumberFilter()
 
     class Meta:
         model = Roster

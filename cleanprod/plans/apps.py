@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "cleanprod.plans"
     verbose_name = _("Plans, targets and progress")
+
+    def ready(self) -> None:
+        from cleanprod.plans.policies import register_policies
+
+        register_policies()

@@ -12,6 +12,21 @@ from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
+class WholeNumberFilter(django_filters.NumberFilter):
+    """An id or a year: a whole number within the database's integer range.
+
+    django-filter's NumberFilter parses decimals, and a value such as ``-1e48`` then overflows
+    the database driver (a server error); here it is a field error.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", -(2**63) + 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class AnyYesNo(forms.Select):
     """A tri-state select that reads 全部 / 是 / 否 rather than Django's 未知 / 是 / 否."""
 
@@ -73,7 +88,7 @@ class IndustryFilterMixin(django_filters.FilterSet):
 
 class EnterpriseFilterSet(IndustryFilterMixin, RegistryFilterSet):
     search_fields = ("name", "uscc", "discharge_permit_no")
-    park = django_filters.NumberFilter(field_name="park_id", widget=forms.HiddenInput)
+    park = WholeNumberFilter(field_name="park_id", widget=forms.HiddenInput)
     above_size = yes_no(_("above-size industrial enterprise"))
     synthetic = yes_no(_("synthetic (demo) data"))
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, empty_label=_("Any"))

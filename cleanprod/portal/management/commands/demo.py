@@ -10,6 +10,8 @@ from tqdm import tqdm
 from cleanprod.accounts.demo import DEFAULT_DEMO_PASSWORD, build_users
 from cleanprod.audits.demo import build_audits, demo_user_audit
 from cleanprod.audits.demo import purge_synthetic as purge_audits
+from cleanprod.plans.demo import build_plans
+from cleanprod.plans.demo import purge_synthetic as purge_plans
 from cleanprod.registry.demo import build_registry
 from cleanprod.registry.models import Enterprise
 
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("load_reference", stdout=io.StringIO())
         n = options["enterprises"]
+        purge_plans()  # plan facts point at enterprises: purge them before the registry
         purge_audits()
         with tqdm(
             total=n, unit="ent", desc="enterprises", file=sys.stderr, disable=None, mininterval=0.5
@@ -53,6 +56,10 @@ class Command(BaseCommand):
         ) as bar:
             counts.update(build_audits(options["seed"], bar.update))
         demo_user_audit(users["demo_enterprise"].enterprise, users["demo_agency"].agency)
+        with tqdm(
+            total=n, unit="ent", desc="plans", file=sys.stderr, disable=None, mininterval=0.5
+        ) as bar:
+            counts.update(build_plans(options["seed"], bar.update))
         self.stdout.write(
             f"demo users: {', '.join(users)} (password from CLEANPROD_DEMO_PASSWORD, "
             f"default {DEFAULT_DEMO_PASSWORD!r})"

@@ -16,7 +16,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cleanprod.core import carbon as core_carbon
-from cleanprod.plans.bulk import insert_rows
 from cleanprod.plans.carbon import _line_json, core_library, current_library
 from cleanprod.plans.loader import load_factor_data, load_plan_data
 from cleanprod.plans.models import (
@@ -34,6 +33,7 @@ from cleanprod.plans.models import (
 )
 from cleanprod.plans.summary import refresh_summaries
 from cleanprod.regions.models import Level, Region
+from cleanprod.registry.io.bulk import insert_plain
 from cleanprod.registry.models import Enterprise
 
 YEARS = tuple(range(2016, 2026))
@@ -123,7 +123,7 @@ def _training(rng: random.Random, enterprises: list[Any], progress: Callable[[in
         if n % 5000 == 0:
             progress(5000)
     progress(len(enterprises) % 5000)
-    insert_rows(Attendance, rows)
+    insert_plain(Attendance, rows)
     return len(rows)
 
 
@@ -152,8 +152,8 @@ def _adoptions(rng: random.Random, enterprises: list[Any]) -> tuple[int, int]:
                         "capacity": covered,
                     }
                 )
-    insert_rows(EnterpriseCapacity, capacities)
-    insert_rows(Adoption, adoptions)
+    insert_plain(EnterpriseCapacity, capacities)
+    insert_plain(Adoption, adoptions)
     return len(adoptions), len(capacities)
 
 
@@ -203,10 +203,10 @@ def _carbon(rng: random.Random, enterprises: list[Any]) -> int:
             coal = int(coal * rng.uniform(0.93, 1.02))  # cleaner production lowers fuel use
     fields = [CarbonCalculation._meta.get_field(k) for k in ("activities", "lines")]
     fields.append(CarbonCalculation._meta.get_field("unconfirmed_factors"))
-    for row in rows:  # insert_rows passes values as they are: adapt the JSON ones
+    for row in rows:  # insert_plain passes values as they are: adapt the JSON ones
         for field in fields:
             row[field.attname] = field.get_db_prep_value(row[field.attname], connection)
-    insert_rows(CarbonCalculation, rows)
+    insert_plain(CarbonCalculation, rows)
     return len(rows)
 
 

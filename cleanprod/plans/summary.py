@@ -17,10 +17,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
-from cleanprod.plans.bulk import insert_rows
 from cleanprod.plans.facts import Scope, _years, counters, penetration
 from cleanprod.plans.models import MetricSummary, Technology, TechnologySummary
 from cleanprod.regions.models import child_containing
+from cleanprod.registry.io.bulk import insert_plain
 
 
 @cache
@@ -92,7 +92,7 @@ def refresh_summaries() -> dict[str, int]:
                     {"level": level, "region": region, "industry_code": code, "year": year} | values
                 )
     _clear(MetricSummary)
-    insert_rows(MetricSummary, rows)
+    insert_plain(MetricSummary, rows)
     tech_cells = penetration(Scope(), technologies_tracked(), years)
     tech_rows: list[dict[str, Any]] = []
     for level in CLASS_LEVELS:
@@ -109,7 +109,7 @@ def refresh_summaries() -> dict[str, int]:
                 }
             )
     _clear(TechnologySummary)
-    insert_rows(TechnologySummary, tech_rows)
+    insert_plain(TechnologySummary, tech_rows)
     _analyze(MetricSummary, TechnologySummary)
     return {"metric_rows": len(rows), "technology_rows": len(tech_rows)}
 

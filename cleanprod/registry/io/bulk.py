@@ -152,25 +152,30 @@ def insert_objects(model: type[models.Model], objs: list[models.Model]) -> None:
 
 
 def insert_plain(model: type[Any], rows: list[dict[str, Any]], batch: int = 5000) -> None:
-    """INSERT many rows given as ``{attname: value}`` dicts, one ``executemany`` per batch.
+    """Insert generated rows given as ``{attname: value}`` dicts, without model instances.
 
-    For generated data whose values the database adapters take as they are (str, int, bool,
-    Decimal, date, datetime): no model instances, no per-value preparation, no RETURNING.
-    Absent fields take their defaults; auto_now fields must be given. The demo writes hundreds
-    of thousands of wide rows with it, where ``bulk_create`` (and even :func:`insert`) cost
-    minutes.
+    For data whose values the database adapters take as they are (str, int, bool, Decimal,
+    date, datetime): no per-value preparation, no RETURNING; absent fields take their defaults
+    and auto_now fields must be given. PostgreSQL gets ``COPY`` (an order of magnitude faster
+    than INSERT for hundreds of thousands of rows), other databases one ``executemany`` per
+    batch. The demo and the progress summaries write their rows with it.
     """
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
     names = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(tuple(r.get(n, defaults[n]) for n in names))
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(rows), batch):
             cursor.executemany(
                 sql,

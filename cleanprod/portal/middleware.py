@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
 
@@ -27,3 +27,39 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse requests whose parameters contain NUL characters, with a 400.
+
+    No text of the platform may contain NUL, and PostgreSQL refuses it in any text value, so a
+    NUL in a query parameter or a form/JSON field would otherwise surface as a server error
+    from whichever lookup reaches the database first. Uploaded files are not inspected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            message = "NUL characters are not allowed in request parameters."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+            "QUERY_STRING", ""
+        ):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith("multipart/"):
+            return any("\x00" in v for values in request.POST.lists() for v in values[1])
+        body = request.body
+        if content_type.startswith("application/x-www-form-urlencoded"):
+            return b"%00" in body or b"\x00" in body
+        return b"\x00" in body or b"\\u0000" in body

@@ -131,8 +131,13 @@ def _adoptions(rng: random.Random, enterprises: list[Any]) -> tuple[int, int]:
     techs = list(Technology.objects.filter(penetration_target__isnull=False))
     capacities: list[dict[str, Any]] = []
     adoptions: list[dict[str, Any]] = []
+    by_code: dict[str, list[Any]] = {}  # a few hundred distinct class codes among the rows
     for pk, region, code, _above in enterprises:
-        matching = [t for t in techs if any(code.startswith(c) for c in t.industry_codes)]
+        matching = by_code.get(code)
+        if matching is None:
+            matching = by_code[code] = [
+                t for t in techs if any(code.startswith(c) for c in t.industry_codes)
+            ]
         if not matching:
             continue
         base = {"enterprise_id": pk, "region_id": region, "industry_code": code, "synthetic": True}
@@ -162,7 +167,7 @@ def _carbon(rng: random.Random, enterprises: list[Any]) -> int:
     core = core_library(library)
     now = timezone.now()
     rows: list[dict[str, Any]] = []
-    sample = [e for e in enterprises if rng.random() < 0.05]  # the larger emitters report
+    sample = [e for e in enterprises if rng.random() < 0.02]  # the larger emitters report
     for pk, region, code, _above in sample:
         coal = rng.randint(500, 20000)
         mwh = rng.randint(1000, 50000)

@@ -105,7 +105,9 @@ def _training(rng: random.Random, enterprises: list[Any], progress: Callable[[in
         if rng.random() < 0.6:
             year = rng.choice(YEARS)
             session = by_key[(region[:2], year)]
-            for role in (AttendeeRole.HEAD, AttendeeRole.MANAGER)[: rng.randint(1, 2)]:
+            # Heads always; a cleaner-production manager too in one enterprise in five.
+            roles = (AttendeeRole.HEAD, AttendeeRole.MANAGER)[: 2 if rng.random() < 0.2 else 1]
+            for role in roles:
                 rows.append(
                     {
                         "enterprise_id": pk,

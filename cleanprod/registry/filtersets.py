@@ -98,8 +98,19 @@ class EnterpriseFilterSet(IndustryFilterMixin, RegistryFilterSet):
         fields = ["above_size", "status", "park", "synthetic"]
 
 
-class ParkFilterSet(RegistryFilterSet):
+class ParkFilterSet(IndustryFilterMixin, RegistryFilterSet):
+    """Parks match an industry or group through their member enterprises."""
+
     kind = django_filters.ChoiceFilter(choices=Park.Kind.choices, empty_label=_("Any"))
+    industry_field = "industry_code"
+
+    def filter_industry(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        members = super().filter_industry(Enterprise.objects.all(), name, value)
+        return qs.filter(pk__in=members.values("park_id")) if value.strip() else qs
+
+    def filter_group(self, qs: QuerySet, name: str, value: IndustryGroup | None) -> QuerySet:
+        members = super().filter_group(Enterprise.objects.all(), name, value)
+        return qs.filter(pk__in=members.values("park_id")) if value else qs
 
     class Meta:
         model = Park

@@ -197,3 +197,19 @@ def test_pages_render(client: Client) -> None:
         "/registry/experts/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_parks_filter_by_their_members_industry(national_client: Client) -> None:
+    plating = factories.park(region="440305", name="电镀园")
+    sugar = factories.park(region="440106", name="制糖园")
+    factories.enterprise(region="440305", industry="3360", park=plating)
+    factories.enterprise(region="440106", industry="1340", park=sugar)
+
+    def names(**params: str) -> set[str]:
+        body = national_client.get(reverse("registry:park-list"), params).content.decode()
+        return set(re.findall(r'<a href="/registry/parks/\d+/">([^<]+)</a>', body))
+
+    assert names(industry="33") == {"电镀园"}
+    assert names(industry="C") == {"电镀园", "制糖园"}
+    assert names(group="twelfth-major-pollutant") == {"制糖园"}
+    assert names(q="制糖") == {"制糖园"}

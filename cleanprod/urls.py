@@ -11,6 +11,7 @@ urlpatterns = [
     path("industries/", include("cleanprod.industries.urls")),
     path("registry/", include("cleanprod.registry.urls")),
     path("changes/", include("cleanprod.changelog.urls")),
+    path("requests/", include("cleanprod.changerequests.urls")),
     path("audits/", include("cleanprod.audits.urls")),
     path("evaluation/", include("cleanprod.evaluation.urls")),
     path("plans/", include("cleanprod.plans.urls")),

@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 VIEW, ADD, CHANGE, DELETE, EXPORT = "view", "add", "change", "delete", "export"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE, EXPORT)
@@ -32,7 +34,7 @@ ROLE_ACTIONS: Mapping[str, frozenset[str]] = {
 }
 
 Rule = Callable[[Any], Q | None]
-PartyRule = Rule | tuple[Rule, frozenset[str]]
+PartyRule = Rule | tuple[Rule, frozenset[str]] | list[tuple[Rule, frozenset[str]]]
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,16 @@ class Policy:
     ``public``: rows anyone may view and export, anonymous visitors included.
     ``own``: the rows that are the user's own (their enterprise, agency, profile), granted
     ``own_actions``. ``parties``: for each non-authority party, the rows it reaches otherwise,
-    granted ``party_actions`` (or, given as ``(rule, actions)``, those actions).
+    granted ``party_actions`` (or, given as ``(rule, actions)``, those actions; a list of such
+    pairs grants each rule its actions).
     ``role_actions`` overrides :data:`ROLE_ACTIONS` for this model.
     ``reference``: reference data that everyone views and only superusers write.
     ``distinct``: the filters cross to-many relations, so rows must be de-duplicated.
+    ``own_fields``: the fields a user may change on a row it reaches only through ``own`` (its
+    own account or organisation); ``None`` means every field. What a user may change about
+    itself is thus decided here, beside who reaches the row, not in views or serializers: the
+    rest (an organisation's regulated fields, a user's party, role, region…) is changed only by
+    someone whose scope covers the row, or through an approved change request.
     """
 
     region: str | Rule | None = None
@@ -59,6 +67,7 @@ class Policy:
     role_actions: Mapping[str, frozenset[str]] | None = None
     reference: bool = False
     distinct: bool = False
+    own_fields: frozenset[str] | None = None
 
 
 _POLICIES: dict[type[models.Model], Policy] = {}
@@ -81,8 +90,11 @@ def region_q(path: str, user: Any) -> Q:
     return subtree_q(path, user.region.code, user.region.level)
 
 
-def allowed_q(model: type[models.Model], user: Any, action: str) -> Q:
-    """The filter of rows of ``model`` that ``user`` may ``action``: ``NOTHING`` if none."""
+def allowed_q(model: type[models.Model], user: Any, action: str, *, own: bool = True) -> Q:
+    """The filter of rows of ``model`` that ``user`` may ``action``: ``NOTHING`` if none.
+
+    ``own=False`` leaves out the rows reached only as the user's own (see :func:`scope_can`).
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     policy = _POLICIES.get(model)
@@ -96,7 +108,7 @@ def allowed_q(model: type[models.Model], user: Any, action: str) -> Q:
     if policy.reference:
         return Q() if action in READ else NOTHING
     result = public
-    if policy.own is not None and action in policy.own_actions:
+    if own and policy.own is not None and action in policy.own_actions:
         result = _or(result, policy.own(user))
     if user.party == "authority":
         granted = (policy.role_actions or ROLE_ACTIONS).get(user.role, frozenset())
@@ -109,9 +121,11 @@ def allowed_q(model: type[models.Model], user: Any, action: str) -> Q:
             result = _or(result, scope)
     elif user.party in policy.parties:
         entry = policy.parties[user.party]
-        rule, granted = entry if isinstance(entry, tuple) else (entry, policy.party_actions)
-        if action in granted:
-            result = _or(result, rule(user))
+        entries = entry if isinstance(entry, list) else [entry]
+        for item in entries:
+            rule, granted = item if isinstance(item, tuple) else (item, policy.party_actions)
+            if action in granted:
+                result = _or(result, rule(user))
     return result
 
 
@@ -141,6 +155,111 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this saved object (one query)."""
     qs = type(obj)._default_manager.all()
     return bool(qs.restrict(user, action).filter(pk=obj.pk).exists())
+
+
+def scope_can(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether ``user`` may ``action`` this object through its scope, not as its own.
+
+    An administrator's scope over users, an authority's over enterprises: what decides who may
+    change the fields a user may not change about itself.
+    """
+    q = allowed_q(type(obj), user, action, own=False)
+    if q == NOTHING:
+        return False
+    return bool(type(obj)._default_manager.filter(q).filter(pk=obj.pk).exists())
+
+
+def writable_fields(user: Any, action: str, obj: models.Model) -> frozenset[str] | None:
+    """The fields ``user`` may write on ``obj``: ``None`` = all, an empty set = none.
+
+    A new object (no pk) or one in the user's scope: every field. The user's own row (its
+    account, its organisation): the policy's ``own_fields``, even where its scope covers the
+    row too — an administrator does not change who it is itself.
+    """
+    if obj.pk is None or getattr(user, "is_superuser", False):
+        return None
+    policy = _POLICIES.get(type(obj))
+    if policy is None:
+        return frozenset()
+    if _is_own(policy, user, obj):
+        return policy.own_fields if action in policy.own_actions else frozenset()
+    if scope_can(user, action, obj):
+        return None
+    return frozenset()
+
+
+def _is_own(policy: Policy, user: Any, obj: models.Model) -> bool:
+    if policy.own is None or not getattr(user, "is_authenticated", False):
+        return False
+    q = policy.own(user)
+    return q is not None and type(obj)._default_manager.filter(q).filter(pk=obj.pk).exists()
+
+
+def check_fields(user: Any, action: str, obj: models.Model, changed: set[str]) -> None:
+    """Refuse (``PermissionDenied`` naming the fields) a change of fields the user may not write.
+
+    ``obj`` is the object as stored before the change.
+    """
+    allowed = writable_fields(user, action, obj)
+    if allowed is None:
+        return
+    forbidden = sorted(changed - allowed)
+    if forbidden:
+        names = "、".join(field_label(type(obj), name) for name in forbidden)
+        raise PermissionDenied(
+            _("Only the competent authority may change: %(fields)s.") % {"fields": names}
+        )
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The field's verbose name as users know it (the name itself for unknown fields)."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def changed_fields(instance: models.Model, values: Mapping[str, Any]) -> set[str]:
+    """Names of the fields whose new ``values`` differ from ``instance``'s stored ones.
+
+    Relations are compared by primary key; many-to-many values as sets of keys.
+    """
+    changed = set()
+    for name, value in values.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            changed.add(name)
+            continue
+        if field.many_to_many:
+            old = set() if instance.pk is None else {o.pk for o in getattr(instance, name).all()}
+            new = {getattr(v, "pk", v) for v in value or []}
+        elif field.is_relation:
+            old = getattr(instance, field.attname)
+            new = getattr(value, "pk", value)
+        else:
+            old, new = getattr(instance, field.attname), value
+        if old != new:
+            changed.add(name)
+    return changed
+
+
+def limit_choices(form: Any, user: Any, action: str = VIEW) -> None:
+    """Offer in every object field of ``form`` only the objects ``user`` may ``action``.
+
+    Regions (reference data, visible to all) are limited to an authority's own subtree, so an
+    officer never picks a place outside the area it may manage. Disabled fields keep their
+    choices: they only show the stored value. The one helper every form uses.
+    """
+    for form_field in form.fields.values():
+        queryset = getattr(form_field, "queryset", None)
+        if queryset is None or form_field.disabled:
+            continue
+        if queryset.model._meta.label == "regions.Region":
+            if getattr(user, "party", "") == "authority" and user.region_id:
+                form_field.queryset = queryset.filter(region_q("code", user))
+        elif hasattr(queryset, "restrict"):
+            form_field.queryset = queryset.restrict(user, action)
 
 
 def can_any(user: Any, action: str, model: type[models.Model]) -> bool:

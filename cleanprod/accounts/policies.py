@@ -11,6 +11,9 @@ from cleanprod.accounts.permissions import ALL_ACTIONS, CHANGE, VIEW, Policy, re
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryGroupMember
 from cleanprod.regions.models import Region
 
+# What a user may change about itself: its name, contact details and password.
+SELF_EDITABLE = frozenset({"first_name", "last_name", "email", "password"})
+
 
 def users_in_region(user: Any) -> Q:
     """Users whose own region, or whose organisation's region, lies in the admin's subtree."""
@@ -31,6 +34,9 @@ def register_policies() -> None:
             region=users_in_region,
             own=lambda u: Q(pk=u.pk),
             own_actions=frozenset({VIEW, CHANGE}),
+            # Who a user is (party, organisation, role, region, department, active) is changed
+            # only by an administrator whose scope covers the old and the new value.
+            own_fields=SELF_EDITABLE,
             role_actions={"administrator": ALL_ACTIONS},
         ),
     )

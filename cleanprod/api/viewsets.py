@@ -13,7 +13,14 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.serializers import ModelSerializer
 
-from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can
+from cleanprod.accounts.permissions import (
+    ADD,
+    CHANGE,
+    VIEW,
+    can,
+    changed_fields,
+    check_fields,
+)
 from cleanprod.api.permissions import ActionPermission
 from cleanprod.registry.services import InUse, delete_object
 
@@ -43,6 +50,11 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: ModelSerializer) -> None:
         if not can(self.request.user, CHANGE, serializer.instance):
             raise PermissionDenied("You may not change this object.")
+        changed = changed_fields(serializer.instance, serializer.validated_data)
+        try:
+            check_fields(self.request.user, CHANGE, serializer.instance, changed)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
         with transaction.atomic():
             obj = serializer.save()
             if not can(self.request.user, CHANGE, obj):

@@ -20,6 +20,7 @@ from cleanprod.audits.models import (
     RosterEntry,
     SubstanceRecord,
 )
+from cleanprod.registry.policies import active_clients
 
 WORK = frozenset({VIEW, CHANGE, EXPORT})
 
@@ -37,7 +38,20 @@ def _audit_rules(prefix: str) -> dict[str, Any]:
     return {
         "own": enterprise,
         "parties": {
-            "agency": (lambda u: Q(**{f"{prefix}agency_id": u.agency_id}), WORK),
+            # An agency keeps reading the audits it served (its accountability record) but
+            # works on one only while its engagement with the audit's enterprise is active.
+            "agency": [
+                (lambda u: Q(**{f"{prefix}agency_id": u.agency_id}), READ),
+                (
+                    lambda u: Q(
+                        **{
+                            f"{prefix}agency_id": u.agency_id,
+                            f"{prefix}enterprise_id__in": active_clients(u.agency_id),
+                        }
+                    ),
+                    WORK,
+                ),
+            ],
             "expert": (lambda u: Q(**{f"{prefix}panels__members__expert_id": u.expert_id}), READ),
         },
     }

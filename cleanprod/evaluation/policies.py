@@ -2,6 +2,7 @@ from django.db.models import Q
 
 from cleanprod.accounts.permissions import ADD, READ, Policy, register
 from cleanprod.evaluation.models import Assessment, SystemVersion
+from cleanprod.registry.policies import active_clients
 
 
 def register_policies() -> None:
@@ -12,7 +13,7 @@ def register_policies() -> None:
             region="enterprise__region_id",
             own=lambda u: Q(enterprise_id=u.enterprise_id) if u.enterprise_id else None,
             own_actions=READ | {ADD},
-            parties={"agency": lambda u: Q(enterprise__engagements__agency_id=u.agency_id)},
-            distinct=True,
+            # An agency reads its clients' assessments only while the engagement is active.
+            parties={"agency": lambda u: Q(enterprise_id__in=active_clients(u.agency_id))},
         ),
     )

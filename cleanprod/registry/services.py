@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.forms import ModelForm
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, can
+from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, can, check_fields
 
 
 @transaction.atomic
@@ -22,8 +22,16 @@ def save_form(user: Any, form: ModelForm, action: str) -> models.Model:
     if action not in (ADD, CHANGE):
         raise ValueError(action)
     instance = form.instance
-    if action == CHANGE and not can(user, CHANGE, instance):
-        raise PermissionDenied(_("You may not change this object."))
+    if action == CHANGE:
+        if not can(user, CHANGE, instance):
+            raise PermissionDenied(_("You may not change this object."))
+        # Fields the user may not write are disabled on its form; a forged POST still stops here.
+        check_fields(
+            user,
+            CHANGE,
+            type(instance)._default_manager.get(pk=instance.pk),
+            set(form.changed_data),
+        )
     obj = form.save()
     if not can(user, action, obj):
         raise PermissionDenied(_("The result would lie outside the scope you may manage."))

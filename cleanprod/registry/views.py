@@ -14,7 +14,16 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, VIEW, can, can_any
+from cleanprod.accounts.permissions import (
+    ADD,
+    CHANGE,
+    DELETE,
+    VIEW,
+    can,
+    can_any,
+    limit_choices,
+    writable_fields,
+)
 from cleanprod.changelog.views import history_of
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
@@ -215,6 +224,20 @@ class ObjectEditMixin(LoginRequiredMixin):
     def get_queryset(self) -> QuerySet[Any]:
         return self.model.objects.restrict(self.request.user, CHANGE)
 
+    def get_form(self, form_class: Any = None) -> Any:
+        """The form with choices in the user's scope and the fields it may not write disabled."""
+        form = super().get_form(form_class)
+        user = self.request.user
+        instance = form.instance
+        allowed = writable_fields(user, self.action, instance) if instance.pk else None
+        if allowed is not None:
+            for name, field in form.fields.items():
+                if name not in allowed:
+                    field.disabled = True
+            self.regulated = [f for f in form.fields if f not in allowed]
+        limit_choices(form, user)
+        return form
+
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             self.object = services.save_form(self.request.user, form, self.action)
@@ -227,6 +250,13 @@ class ObjectEditMixin(LoginRequiredMixin):
         context: dict[str, Any] = super().get_context_data(**kwargs)
         context["classes"] = Industry.objects.filter(level=IndustryLevel.CLASS)
         context["model_name"] = self.model._meta.verbose_name
+        # Regulated fields shown read-only: the organisation asks the authority to change them.
+        context["regulated"] = getattr(self, "regulated", [])
+        obj = getattr(self, "object", None)
+        if context["regulated"] and obj is not None and obj.pk:
+            name = self.model._meta.model_name
+            if name in ("enterprise", "agency", "expert"):
+                context["request_url"] = reverse("changerequests:new", args=[name, obj.pk])
         return context
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cleanprod.regions",
     "cleanprod.industries",
     "cleanprod.registry",
+    "cleanprod.changerequests",
     "cleanprod.evaluation",
     "cleanprod.audits",
     "cleanprod.notifications",

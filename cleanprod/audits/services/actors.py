@@ -18,7 +18,12 @@ def capacity(user: Any, audit: Audit) -> str | None:
         or audit.members.filter(pk=user.enterprise_id).exists()
     ):
         return ENTERPRISE
-    if user.party == AGENCY and audit.agency_id and user.agency_id == audit.agency_id:
+    if (
+        user.party == AGENCY
+        and audit.agency_id
+        and user.agency_id == audit.agency_id
+        and can(user, CHANGE, audit)  # only while its engagement with the enterprise is active
+    ):
         return AGENCY
     if (user.party == AUTHORITY or user.is_superuser) and can(user, CHANGE, audit):
         return AUTHORITY

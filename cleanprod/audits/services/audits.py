@@ -25,7 +25,8 @@ from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS
 from cleanprod.core import audit_rules
-from cleanprod.registry.models import Agency, Enterprise
+from cleanprod.registry.models import Agency, Engagement, Enterprise
+from cleanprod.registry.policies import active_engagement_q
 
 ALLOWED_UPLOADS = {
     ".pdf": "application/pdf",
@@ -204,6 +205,17 @@ def assign_agency(user: Any, audit: Audit, agency: Agency, staff_ids: list[int])
     audit.agency = agency
     audit.save(update_fields=["agency"])
     audit.staff.set(staff)
+    # Naming the agency engages it: it works on the audit while that engagement is active
+    # (the audit policy), and the enterprise ends it by giving the engagement an end date.
+    if not Engagement.objects.filter(
+        active_engagement_q(), agency=agency, enterprise_id=audit.enterprise_id
+    ).exists():
+        Engagement.objects.create(
+            agency=agency,
+            enterprise_id=audit.enterprise_id,
+            start_date=timezone.localdate(),
+            note=_("Engaged for the %(year)s audit") % {"year": audit.year},
+        )
     return audit
 
 

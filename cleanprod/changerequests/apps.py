@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeRequestsConfig(AppConfig):
+    name = "cleanprod.changerequests"
+    verbose_name = _("Change requests")
+
+    def ready(self) -> None:
+        from cleanprod.changerequests.policies import register_policies
+
+        register_policies()

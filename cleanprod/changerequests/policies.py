@@ -1,0 +1,24 @@
+"""Who reaches which change requests (see cleanprod.accounts.permissions).
+
+Authorities decide the requests of organisations in their region (officers and
+administrators: ``change`` = approve or reject; viewers read). The user who asked reads its
+own requests and may withdraw them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from cleanprod.accounts.permissions import CHANGE, READ, Policy, register
+from cleanprod.changerequests.models import ChangeRequest
+
+
+def register_policies() -> None:
+    register(
+        ChangeRequest,
+        Policy(
+            region="region_id",
+            own=lambda u: Q(requested_by_id=u.pk),
+            own_actions=READ | {CHANGE},
+        ),
+    )

@@ -7,6 +7,7 @@ A model is tracked when its class sets ``changelog = True``. Bulk writes (``bulk
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +29,16 @@ def tracked(model: type[models.Model]) -> bool:
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The object's fields (many-to-many as sorted keys), secrets left out."""
     data: dict[str, Any] = serializers.serialize("python", [obj])[0]["fields"]
+    for field in obj._meta.concrete_fields:
+        # As stored: an unsaved Decimal("2") or a float reads back as Decimal("2.0000").
+        value = data.get(field.name)
+        if isinstance(field, models.DecimalField) and value is not None:
+            try:
+                data[field.name] = Decimal(str(value)).quantize(
+                    Decimal(1).scaleb(-field.decimal_places)
+                )
+            except InvalidOperation:
+                pass
     for name in SECRET_FIELDS & set(data):
         data[name] = "********"
     for key, value in data.items():

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cleanprod.changelog.bulk import logged_update
 from cleanprod.core import carbon
 from cleanprod.plans.loader import store_library
 from cleanprod.plans.models import CarbonCalculation, EmissionFactor, FactorLibraryVersion
@@ -106,8 +107,9 @@ def _store(
     result = carbon.calculate(parse_activities(activities), core_library(library))
     with transaction.atomic():
         # One current calculation per enterprise and year: the newest.
-        CarbonCalculation.objects.filter(enterprise=enterprise, year=year, current=True).update(
-            current=False
+        logged_update(
+            CarbonCalculation.objects.filter(enterprise=enterprise, year=year, current=True),
+            current=False,
         )
         return CarbonCalculation.objects.create(
             enterprise=enterprise,

@@ -149,6 +149,8 @@ DEADLINE_EVENTS = {
 class Deadline(models.Model):
     """A statutory milestone of an audit, with the rule that produced the date."""
 
+    changelog = True
+
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="deadlines")
     event = models.CharField(_("milestone"), max_length=32)
     due = models.DateField(_("due"), db_index=True)
@@ -166,7 +168,10 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.due}"
+        return f"{self.label} {self.due}"
+
+    def changelog_region(self) -> str:
+        return str(Audit.objects.filter(pk=self.audit_id).values_list("region_id", flat=True)[0])
 
     @property
     def label(self) -> str:

@@ -46,6 +46,8 @@ class Panel(models.Model):
 
 
 class PanelMember(models.Model):
+    changelog = True
+
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="panel_seats")
     alternate = models.BooleanField(_("alternate"), default=False)
@@ -56,6 +58,14 @@ class PanelMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["panel", "expert"], name="uniq_panel_expert")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.panel} · {self.expert}"
+
+    def changelog_region(self) -> str:
+        return str(
+            Panel.objects.filter(pk=self.panel_id).values_list("audit__region_id", flat=True)[0]
+        )
 
 
 class Review(models.Model):

@@ -24,6 +24,7 @@ from cleanprod.audits.rules import effective_rules
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS
+from cleanprod.changelog.bulk import logged_update
 from cleanprod.core import audit_rules
 from cleanprod.registry.models import Agency, Engagement, Enterprise
 from cleanprod.registry.policies import active_engagement_q
@@ -98,8 +99,10 @@ def add_deadlines(audit: Audit, rules: Any, anchors: dict[Any, dt.date]) -> list
 
 
 def meet_deadline(audit: Audit, event: str, on: dt.date | None = None) -> None:
-    audit.deadlines.filter(event=event, met_on__isnull=True).update(
-        met_on=on or today(), overdue=False
+    logged_update(
+        audit.deadlines.filter(event=event, met_on__isnull=True),
+        met_on=on or today(),
+        overdue=False,
     )
 
 
@@ -131,8 +134,11 @@ def transition(user: Any, audit: Audit, name: str, note: str = "") -> Audit:
 def _move(user: Any, audit: Audit, name: str, target: str, note: str = "", **fields: Any) -> Audit:
     """Move ``audit`` to ``target`` if nobody else moved it since it was read."""
     source = audit.phase
-    updated = Audit.objects.filter(pk=audit.pk, version=audit.version, phase=source).update(
-        phase=target, version=F("version") + 1, **fields
+    updated = logged_update(
+        Audit.objects.filter(pk=audit.pk, version=audit.version, phase=source),
+        phase=target,
+        version=F("version") + 1,
+        **fields,
     )
     if updated != 1:
         current = Audit.objects.get(pk=audit.pk)
@@ -145,10 +151,10 @@ def _move(user: Any, audit: Audit, name: str, target: str, note: str = "", **fie
     )
     audit.refresh_from_db()
     if name == "start":
-        Audit.objects.filter(pk=audit.pk).update(started_on=today())
+        logged_update(Audit.objects.filter(pk=audit.pk), started_on=today())
         meet_deadline(audit, "start")
     elif name == "submit_report":
-        Audit.objects.filter(pk=audit.pk).update(report_submitted_on=today())
+        logged_update(Audit.objects.filter(pk=audit.pk), report_submitted_on=today())
         meet_deadline(audit, "report")
     elif name == "request_acceptance":
         meet_deadline(audit, "options_implemented")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import User
 from cleanprod.audits.models import Audit, Deadline
+from cleanprod.changelog.bulk import logged_update
 from cleanprod.notifications.services import notify
 from cleanprod.regions.models import Region
 
@@ -42,8 +43,10 @@ def run_clock(today: dt.date) -> ClockReport:
         "audit__enterprise", "audit__agency"
     )
     newly = list(due.filter(overdue=False))
-    Deadline.objects.filter(pk__in=[d.pk for d in newly]).update(overdue=True)
-    Audit.objects.filter(pk__in={d.audit_id for d in newly}).update(overdue=True)
+    logged_update(Deadline.objects.filter(pk__in=[d.pk for d in newly]), overdue=True)
+    logged_update(
+        Audit.objects.filter(pk__in={d.audit_id for d in newly}, overdue=False), overdue=True
+    )
     sent = 0
     for d in newly:
         audit = d.audit

@@ -16,6 +16,7 @@ from cleanprod.audits.models.options import BENEFITS
 from cleanprod.audits.services.audits import _require, today
 from cleanprod.audits.services.errors import Conflict, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, WORKERS
+from cleanprod.changelog.bulk import logged_update
 from cleanprod.core import economics
 
 
@@ -150,7 +151,8 @@ def verify(user: Any, option: Option, benefits: dict[str, Decimal] | None = None
 def refresh_totals(audit: Audit) -> None:
     """Recompute the audit's option totals (called by every option service)."""
     rates = implementation_rates(Option.objects.filter(audit=audit))
-    Audit.objects.filter(pk=audit.pk).update(
+    logged_update(
+        Audit.objects.filter(pk=audit.pk),
         options_approved=rates["approved"],
         options_implemented=rates["implemented"],
         investment_approved=rates["approved_investment"] or 0,

@@ -15,6 +15,7 @@ from cleanprod.audits.rules import effective_rules
 from cleanprod.audits.services.audits import _move, _require, add_deadlines, today
 from cleanprod.audits.services.errors import Conflict, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY
+from cleanprod.changelog.bulk import logged_bulk_create
 from cleanprod.core import audit_rules, panel, review
 from cleanprod.registry.models import Expert
 
@@ -104,9 +105,10 @@ def draw_panel(
             "excluded": [[x.expert_id, str(x.code), x.reason] for x in draw.excluded],
         },
     )
-    PanelMember.objects.bulk_create(
+    logged_bulk_create(
+        PanelMember,
         [PanelMember(panel=made, expert_id=int(m.id)) for m in draw.members]
-        + [PanelMember(panel=made, expert_id=int(m.id), alternate=True) for m in draw.alternates]
+        + [PanelMember(panel=made, expert_id=int(m.id), alternate=True) for m in draw.alternates],
     )
     return made
 

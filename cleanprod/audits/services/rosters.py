@@ -20,6 +20,7 @@ from cleanprod.audits.models import (
 from cleanprod.audits.rules import assess, effective_rules
 from cleanprod.audits.services.audits import open_audit, today
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
+from cleanprod.changelog.bulk import logged_bulk_create, logged_update
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 
@@ -72,7 +73,7 @@ def propose(user: Any, region: Region, year: int, kind: str = Roster.Kind.MANDAT
                 reasons="\n".join(f"{f.reason}（{f.rule.id}）" for f in found.findings),
             )
         )
-    RosterEntry.objects.bulk_create(entries)
+    logged_bulk_create(RosterEntry, entries)
     return roster
 
 
@@ -131,8 +132,11 @@ def publish(user: Any, roster: Roster) -> Roster:
     from cleanprod.notifications.services import notify
 
     _authority(user, roster)
-    updated = Roster.objects.filter(pk=roster.pk, status=Roster.Status.DRAFT).update(
-        status=Roster.Status.PUBLISHED, published_at=today(), published_by=user
+    updated = logged_update(
+        Roster.objects.filter(pk=roster.pk, status=Roster.Status.DRAFT),
+        status=Roster.Status.PUBLISHED,
+        published_at=today(),
+        published_by=user,
     )
     if updated != 1:
         raise Conflict(_("The roster has already been published."))

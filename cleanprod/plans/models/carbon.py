@@ -68,6 +68,8 @@ class CarbonCalculation(models.Model):
     """The CO2 of an enterprise's year, computed with one pinned library version. Immutable:
     recalculating creates a new calculation that supersedes this one, which is kept."""
 
+    changelog = True
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
     )

@@ -41,7 +41,7 @@ def import_registry_file(job_id: int) -> dict[str, object]:
         if result.errors:
             jobs.fail(
                 job,
-                _("%(count)d errors; nothing was written.") % {"count": len(result.errors)},
+                _("Errors found: %(count)d; nothing was written.") % {"count": len(result.errors)},
                 [e.as_dict() for e in result.errors[:MAX_ERRORS_KEPT]],
                 summary,
             )

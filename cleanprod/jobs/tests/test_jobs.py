@@ -17,6 +17,7 @@ from cleanprod.audits.tests import fixtures
 from cleanprod.jobs import scheduler, services
 from cleanprod.jobs.models import Job, ScheduledRun
 from cleanprod.jobs.testing import run_queued_tasks
+from cleanprod.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -126,13 +127,19 @@ def test_the_worker_runs_the_clock_at_start_up_and_sends_the_reminders() -> None
     world.enterprise_user.email = "ent@example.org"
     world.enterprise_user.save()
     audit = fixtures.new_audit(world, dt.date(2025, 1, 31))  # long overdue today
+    # As in the demo data: a milestone already flagged overdue, but nobody was reminded.
+    audit.deadlines.filter(event="disclose").update(overdue=True)
     with TestCase.captureOnCommitCallbacks(execute=True):
         out = run_queued_tasks(schedule=True)
     assert "enqueued periodic job audit_clock" in out
     job = Job.objects.get(kind="audit_clock")
-    assert job.status == "succeeded" and job.result["newly_overdue"] >= 1
+    assert job.status == "succeeded" and job.result["newly_overdue"] == 2
     audit.refresh_from_db()
     assert audit.overdue
+    keys = set(
+        Notification.objects.filter(user=world.enterprise_user).values_list("key", flat=True)
+    )
+    assert keys == {f"overdue:{d.pk}" for d in audit.deadlines.all()}
     run_queued_tasks()  # the mail tasks the clock queued after its commit
     assert any("ent@example.org" in m.to for m in mail.outbox)
     assert ScheduledRun.objects.filter(name="audit_clock").count() == 1

@@ -33,5 +33,6 @@ def notify(
         )
         made += 1
         if user.email:
-            transaction.on_commit(partial(send_notification_email.enqueue, note.pk))
+            # robust: the change is committed by then; a failed enqueue is logged, not a 500.
+            transaction.on_commit(partial(send_notification_email.enqueue, note.pk), robust=True)
     return made

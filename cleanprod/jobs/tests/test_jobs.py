@@ -7,8 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -122,6 +123,10 @@ def test_a_worker_that_loses_the_race_enqueues_nothing(monkeypatch: Any) -> None
     assert not Job.objects.exists() and not DBTaskResult.objects.exists()
 
 
+CLOCK_ONLY = {"audit_clock": {**settings.CLEANPROD_SCHEDULE["audit_clock"], "at": "23:59:59"}}
+
+
+@override_settings(CLEANPROD_SCHEDULE=CLOCK_ONLY)  # due at start-up only, whatever the hour
 def test_the_worker_runs_the_clock_at_start_up_and_sends_the_reminders() -> None:
     world = fixtures.build()
     world.enterprise_user.email = "ent@example.org"

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import RestrictedQuerySet
 
+PHASES = {"read": _("Reading the file"), "check": _("Checking rows"), "write": _("Writing")}
+
 
 class Job(models.Model):
     """One run of a background task: its progress while it runs, then its result or errors.
@@ -69,6 +71,11 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def phase_label(self) -> str:
+        """The phase in the user's language (the importer names them read, check, write)."""
+        return str(PHASES.get(self.phase, self.phase))
 
     @property
     def percent(self) -> int | None:

@@ -38,6 +38,7 @@ def test_job_page_polls_until_finished_then_shows_the_result(client: Client) -> 
     client.force_login(owner)
     page = client.get(job.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 1s"' in page and 'aria-valuenow="40"' in page
+    assert "正在检查各行" in page and "40 / 100" in page
     fragment = client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
     assert fragment.content.decode().lstrip().startswith('<div id="job-status"')
     with services.running(job.pk) as (running_job, _progress):

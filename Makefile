@@ -23,6 +23,11 @@ run: install fonts
 	$(BIN)/cleanprod load_reference
 	$(BIN)/cleanprod demo --if-empty
 	@echo "cleanprod: http://$(HOST)/  (admin: create one with $(BIN)/cleanprod createsuperuser)"
+	@# A background worker beside the web server (imports, e-mail, the daily clock, which runs at
+	@# once if it has not run today); it stops when runserver does.
+	@export CLEANPROD_BASE_URL="$${CLEANPROD_BASE_URL:-http://$(HOST)}"; \
+	$(BIN)/cleanprod worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/cleanprod runserver $(HOST)
 
 ## The TrueType CJK font the PDF documents embed (Debian package fonts-wqy-zenhei).

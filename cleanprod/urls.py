@@ -16,6 +16,7 @@ urlpatterns = [
     path("evaluation/", include("cleanprod.evaluation.urls")),
     path("plans/", include("cleanprod.plans.urls")),
     path("notifications/", include("cleanprod.notifications.urls")),
+    path("jobs/", include("cleanprod.jobs.urls")),
     path("accounts/", include("cleanprod.accounts.urls")),
     path("api/", include("cleanprod.api.urls")),
     path("admin/", admin.site.urls),

@@ -18,7 +18,11 @@ class Notification(models.Model):
     # Repeated reminders about the same thing are sent once: the key names the occasion.
     key = models.CharField(max_length=128, blank=True, db_index=True)
     read = models.BooleanField(_("read"), default=False)
+    # True only once the mail server accepted the message (sent by a task after commit).
     emailed = models.BooleanField(_("e-mailed"), default=False)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.TextField(_("e-mail error"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -1,20 +1,26 @@
-"""Notify users in the platform and by e-mail (through Django's configured mail backend)."""
+"""Notify users in the platform and by e-mail (through Django's configured mail backend).
+
+The in-app notification is written in the caller's transaction; the e-mail is a background task
+enqueued only when that transaction commits, so a rolled-back roster sends nothing and a
+500-entry roster costs the request no mail round trips.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 
 from cleanprod.notifications.models import Notification
+from cleanprod.notifications.tasks import send_notification_email
 
 
 def notify(
     users: Iterable[Any], subject: str, body: str = "", link: str = "", key: str = ""
 ) -> int:
-    """Notify each user once per ``key`` (when given); e-mail those with an address.
+    """Notify each user once per ``key`` (when given); e-mail those with an address after commit.
 
     Returns how many notifications were created.
     """
@@ -27,13 +33,6 @@ def notify(
         )
         made += 1
         if user.email:
-            send_mail(
-                subject,
-                f"{body}\n\n{link}".strip(),
-                getattr(settings, "DEFAULT_FROM_EMAIL", None),
-                [user.email],
-                fail_silently=True,
-            )
-            note.emailed = True
-            note.save(update_fields=["emailed"])
+            # robust: the change is committed by then; a failed enqueue is logged, not a 500.
+            transaction.on_commit(partial(send_notification_email.enqueue, note.pk), robust=True)
     return made

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -15,12 +17,14 @@ from django.http import (
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from cleanprod.accounts.permissions import ADD, CHANGE, EXPORT, can_any
-from cleanprod.registry.io import ModelSpec, import_file
+from cleanprod.jobs import services as jobs
+from cleanprod.jobs.models import Job
+from cleanprod.registry.io import SPECS, ModelSpec
 from cleanprod.registry.io.exports import (
     CONTENT_TYPES,
     csv_lines,
@@ -31,8 +35,8 @@ from cleanprod.registry.io.exports import (
     template_xlsx,
     write_xlsx,
 )
+from cleanprod.registry.tasks import import_registry_file
 
-MAX_ERRORS_SHOWN = 500
 NOT_FILTERS = {"format", "page", "sort", "per_page"}
 
 
@@ -63,8 +67,31 @@ class SpecView(LoginRequiredMixin, View):
         return self.spec
 
 
+def start_import(spec: ModelSpec, user: Any, upload: UploadedFile, *, dry_run: bool) -> Job:
+    """Save the uploaded file in a job and enqueue its import as ``user`` once committed."""
+    title = _("Import %(models)s: %(file)s") % {
+        "models": spec.model._meta.verbose_name_plural,
+        "file": upload.name,
+    }
+    with transaction.atomic():
+        job = jobs.create(
+            f"import:{spec.slug}",
+            str(title),
+            user,
+            params={"model": spec_key(spec), "filename": upload.name, "dry_run": dry_run},
+            payload=b"".join(upload.chunks()),
+        )
+        jobs.enqueue_after_commit(job, import_registry_file)
+    return job
+
+
+def spec_key(spec: ModelSpec) -> str:
+    """The name of ``spec`` in :data:`SPECS` (what the task looks it up by)."""
+    return next(key for key, value in SPECS.items() if value is spec)
+
+
 class ImportView(SpecView):
-    """The upload form; the result (errors by row and column, or counts) replaces it via HTMX."""
+    """The upload form; a valid upload becomes a background job and the user goes to its page."""
 
     template_name = "registry/import.html"
     result_template = "registry/_import_result.html"
@@ -84,23 +111,16 @@ class ImportView(SpecView):
             if htmx:
                 return render(request, self.result_template, self.context(form))
             return self.page(request, form, status=400)
-        upload = form.cleaned_data["file"]
-        result = import_file(
+        job = start_import(
             self.get_spec(),
             request.user,
-            upload,
-            upload.name,
+            form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
         )
-        context = self.context(form)
-        context.update(
-            result=result,
-            errors_shown=result.errors[:MAX_ERRORS_SHOWN],
-            errors_hidden=max(0, len(result.errors) - MAX_ERRORS_SHOWN),
-        )
-        if htmx:  # htmx swaps only 2xx responses in; the fragment says what went wrong
-            return render(request, self.result_template, context)
-        return render(request, self.template_name, context, status=200 if result.ok else 400)
+        # The import runs in a worker; the job page shows its progress, then counts or errors.
+        if htmx:  # htmx follows HX-Redirect with a full page load
+            return HttpResponse(headers={"HX-Redirect": job.get_absolute_url()})
+        return redirect(job)
 
     def context(self, form: ImportForm) -> dict[str, Any]:
         spec = self.get_spec()

@@ -172,3 +172,32 @@ LOGIN_LOCKOUT_MINUTES = 15
 
 # Bootstrap's alert classes for Django's message levels.
 MESSAGE_TAGS = {40: "danger"}
+
+# --- background jobs (django-tasks, database backend) ---
+# The database queue works on the embedded SQLite and on PostgreSQL, with any number of
+# `cleanprod worker` processes on any number of machines (docs/operations.md).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "cleanprod.jobs"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Links in e-mail are absolute: the address users reach the platform at.
+CLEANPROD_BASE_URL = os.environ.get("CLEANPROD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How often a failed e-mail is tried in all, and the wait before each retry (seconds).
+CLEANPROD_EMAIL_ATTEMPTS = 4
+CLEANPROD_EMAIL_RETRY_DELAYS = (60, 300, 1800)
+# The periodic jobs `cleanprod worker` enqueues (cleanprod/jobs/scheduler.py): a django-tasks
+# task taking (job_id, day), the local time (TIME_ZONE) it is due each day, and whether a worker
+# also runs it at start-up when it has not run today — so a fresh `make run` sends the overdue
+# reminders at once.
+CLEANPROD_SCHEDULE = {
+    "audit_clock": {
+        "task": "cleanprod.audits.tasks.audit_clock",
+        "title": _("Daily audit clock"),
+        "at": "01:00",
+        "at_startup": True,
+    },
+    "refresh_plan_metrics": {
+        "task": "cleanprod.plans.tasks.refresh_plan_metrics",
+        "title": _("Plan metric refresh"),
+        "at": "02:00",
+    },
+}
+# --- end background jobs ---

@@ -12,3 +12,8 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# --- background jobs ---
+# Tests keep the database task backend of production: a task is queued as a row and runs only
+# when the test runs the worker (cleanprod.jobs.testing.run_queued_tasks), so every test decides
+# exactly when background work happens, and on_commit/retry/run_after paths are the real ones.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cleanprod.accounts.models import User
 from cleanprod.audits.models import Audit, Deadline
 from cleanprod.changelog.bulk import logged_update
+from cleanprod.notifications.models import Notification
 from cleanprod.notifications.services import notify
 from cleanprod.regions.models import Region
 
@@ -42,13 +43,23 @@ def run_clock(today: dt.date) -> ClockReport:
     due = Deadline.objects.filter(met_on__isnull=True, due__lt=today).select_related(
         "audit__enterprise", "audit__agency"
     )
-    newly = list(due.filter(overdue=False))
+    overdue = list(due)
+    newly = [d for d in overdue if not d.overdue]
     logged_update(Deadline.objects.filter(pk__in=[d.pk for d in newly]), overdue=True)
     logged_update(
         Audit.objects.filter(pk__in={d.audit_id for d in newly}, overdue=False), overdue=True
     )
+    # Remind of every overdue milestone nobody was reminded of yet, not only the newly overdue:
+    # milestones flagged by a bulk load (the demo data) get their reminders on the first run.
+    keys = [f"overdue:{d.pk}" for d in overdue]
+    reminded: set[str] = set()
+    for start in range(0, len(keys), 900):  # below SQLite's query parameter limit
+        found = Notification.objects.filter(key__in=keys[start : start + 900])
+        reminded.update(found.values_list("key", flat=True))
     sent = 0
-    for d in newly:
+    for d in overdue:
+        if f"overdue:{d.pk}" in reminded:
+            continue
         audit = d.audit
         users = list(User.objects.filter(enterprise=audit.enterprise, is_active=True))
         if audit.agency_id:

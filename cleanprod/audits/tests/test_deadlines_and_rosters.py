@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 
 from cleanprod.audits.models import (
     Audit,
@@ -15,6 +15,7 @@ from cleanprod.audits.models import (
 )
 from cleanprod.audits.services import Conflict, NotAllowed, PreconditionFailed, rosters
 from cleanprod.audits.tests import fixtures
+from cleanprod.jobs.testing import run_queued_tasks
 from cleanprod.notifications.models import Notification
 from cleanprod.regions.models import Region
 from cleanprod.registry.tests import factories
@@ -167,7 +168,10 @@ def test_clock_marks_overdue_and_notifies_once():
     out = StringIO()
     call_command("audit_clock", "--today", "2025-02-28", stdout=out)
     assert out.getvalue().startswith("0 milestones")  # due 28 Feb: not overdue on the day
-    call_command("audit_clock", "--today", "2025-03-01", stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # mail is queued after commit
+        call_command("audit_clock", "--today", "2025-03-01", stdout=out)
+    assert not mail.outbox
+    run_queued_tasks()
     audit.refresh_from_db()
     assert audit.overdue and audit.deadlines.get(event="disclose").overdue
     assert not audit.deadlines.get(event="start").overdue

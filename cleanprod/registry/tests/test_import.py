@@ -14,13 +14,15 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from cleanprod.accounts.tests.factories import authority
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.changelog.signals import snapshot
+from cleanprod.jobs.models import Job
+from cleanprod.jobs.testing import run_queued_tasks
 from cleanprod.registry.demo import synthetic_uscc
 from cleanprod.registry.io import SPECS, import_file
 from cleanprod.registry.io.exports import template_csv, template_xlsx
@@ -326,19 +328,78 @@ def test_experts_with_employer_by_uscc(national: Any) -> None:
 # -- web, API, command -----------------------------------------------------------------------
 
 
-def test_web_import_shows_errors_table_then_counts(client: Client, gd_officer: Any) -> None:
+def post_import(client: Client, content: bytes, **data: Any) -> Any:
+    """Upload a file to the web import (committing, so its job is queued) and return the reply."""
+    url = reverse("registry:enterprise-import")
+    upload = SimpleUploadedFile("e.xlsx", content)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, {"file": upload, **data})
+
+
+def test_web_import_returns_a_job_page_at_once(client: Client, gd_officer: Any) -> None:
     client.force_login(gd_officer)
     url = reverse("registry:enterprise-import")
     assert client.get(url).status_code == 200
-    bad = SimpleUploadedFile("e.xlsx", xlsx([ent_row(1), ent_row(2, "110105")]).getvalue())
-    response = client.post(url, {"file": bad}, headers={"HX-Request": "true"})
-    body = response.content.decode()
-    assert response.status_code == 200 and 'id="import-errors"' in body
-    assert "<td>3</td><td>行政区划代码</td>" in body
-    good = SimpleUploadedFile("e.xlsx", xlsx([ent_row(1)]).getvalue())
-    response = client.post(url, {"file": good})
-    assert response.status_code == 200 and 'id="import-ok"' in response.content.decode()
-    assert Enterprise.objects.count() == 1
+    response = client.post(url, {"file": SimpleUploadedFile("e.xlsx", xlsx([ent_row(1)]).read())})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert (job.status, job.user, job.kind) == ("pending", gd_officer, "import:enterprises")
+    assert not Enterprise.objects.exists()  # nothing imported in the request
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'hx-trigger="every 1s"' in page  # the page polls while the job waits or runs
+    htmx = client.post(
+        url,
+        {"file": SimpleUploadedFile("e.xlsx", b"x")},
+        headers={"HX-Request": "true"},
+    )
+    assert htmx["HX-Redirect"] == Job.objects.latest("pk").get_absolute_url()
+
+
+def test_web_import_job_ends_with_the_counts(client: Client, gd_officer: Any) -> None:
+    client.force_login(gd_officer)
+    response = post_import(client, xlsx([ent_row(1), ent_row(2)]).read())
+    run_queued_tasks()
+    job = Job.objects.get()
+    assert job.status == "succeeded" and job.payload is None
+    assert job.result is not None
+    assert (job.result["created"], job.result["rows"]) == (2, 2)
+    assert job.total == 2 and job.done == 2 and job.phase in {"check", "write"}
+    assert Enterprise.objects.count() == 2
+    assert ObjectChange.objects.filter(user=gd_officer).count() == 2  # logged as the uploader
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="job-ok"' in page and "every 1s" not in page  # polling stops when done
+
+
+def test_web_import_job_shows_row_errors_and_writes_nothing(
+    client: Client, gd_officer: Any
+) -> None:
+    client.force_login(gd_officer)
+    response = post_import(client, xlsx([ent_row(1), ent_row(2, "110105")]).read())
+    run_queued_tasks()
+    job = Job.objects.get()
+    assert job.status == "failed" and job.errors[0]["row"] == 3
+    body = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'id="import-errors"' in body and "<td>3</td><td>行政区划代码</td>" in body
+    assert "every 1s" not in body
+    assert not Enterprise.objects.exists()
+
+
+def test_web_import_dry_run_job_writes_nothing(client: Client, gd_officer: Any) -> None:
+    client.force_login(gd_officer)
+    response = post_import(client, xlsx([ent_row(1)]).read(), dry_run="on")
+    run_queued_tasks()
+    job = Job.objects.get()
+    assert job.status == "succeeded" and job.result["dry_run"] and job.result["created"] == 1
+    assert not Enterprise.objects.exists()
+    assert "未写入（仅检查）" in client.get(response["Location"]).content.decode()
+
+
+def test_job_page_is_the_uploaders_own(client: Client, gd_officer: Any) -> None:
+    client.force_login(gd_officer)
+    response = post_import(client, xlsx([ent_row(1)]).read())
+    client.force_login(authority("gd_other", "440000"))
+    assert client.get(response["Location"]).status_code == 404
+    assert b"e.xlsx" not in client.get(reverse("jobs:list")).content
 
 
 def test_web_import_needs_login_and_permission(client: Client) -> None:
@@ -483,18 +544,22 @@ def test_import_page_in_a_browser(live_server: Any, page: Any, tmp_path: Path) -
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx([ent_row(1), ent_row(2, "110105")]).getvalue())
     page.set_input_files("#id_file", str(bad))
-    page.evaluate("window.stillHere = true")  # survives only if htmx swaps, not a page load
     page.locator("#import-submit").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))  # the upload returns at once with its job
+    page.locator("#job-status[data-status=pending]").wait_for()
+    run_queued_tasks()  # the worker's part
     errors = page.locator("#import-errors tbody tr")
-    errors.first.wait_for()
-    assert page.evaluate("window.stillHere") is True
+    errors.first.wait_for()  # the page polls until the job has ended
     assert errors.count() == 1
     assert errors.first.locator("td").all_inner_texts()[:2] == ["3", "行政区划代码"]
     assert not Enterprise.objects.exists()
 
+    page.goto(f"{live_server.url}/registry/enterprises/import/")
     good = tmp_path / "good.xlsx"
     good.write_bytes(xlsx([ent_row(1)]).getvalue())
     page.set_input_files("#id_file", str(good))
     page.locator("#import-submit").click()
-    page.locator("#import-ok").wait_for()
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    run_queued_tasks()
+    page.locator("#job-ok").wait_for()
     assert Enterprise.objects.count() == 1

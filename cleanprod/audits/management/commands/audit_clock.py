@@ -10,7 +10,8 @@ from cleanprod.audits.services.clock import run_clock
 class Command(BaseCommand):
     help = (
         "Daily job: mark overdue audit milestones and notify the enterprise, its agency and the "
-        "authority (in-app and by e-mail). Idempotent; schedule it with cron or a timer."
+        "authority (in-app now, by e-mail through the worker after commit). Idempotent; "
+        "`cleanprod worker` runs it daily as a periodic job, so no cron entry is needed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JobsConfig(AppConfig):
+    name = "cleanprod.jobs"
+    verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from cleanprod.accounts.permissions import READ, Policy, register
+        from cleanprod.jobs.models import Job
+
+        # A user watches its own jobs; superusers (allowed_q) see every job, scheduled ones too.
+        register(Job, Policy(own=lambda u: Q(user_id=u.pk), own_actions=READ))

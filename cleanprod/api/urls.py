@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from cleanprod.accounts.api.views import TokenView, UserViewSet
 from cleanprod.audits.api import views as audits
 from cleanprod.changelog.api import ObjectChangeViewSet
+from cleanprod.changerequests.api.views import ChangeRequestViewSet
 from cleanprod.evaluation.api import views as evaluation
 from cleanprod.industries.api.views import IndustryGroupViewSet, IndustryViewSet
 from cleanprod.regions.api.views import RegionViewSet
@@ -29,6 +30,7 @@ router.register("experts", registry.ExpertViewSet, basename="expert")
 router.register("engagements", registry.EngagementViewSet, basename="engagement")
 router.register("users", UserViewSet, basename="user")
 router.register("changes", ObjectChangeViewSet, basename="change")
+router.register("change-requests", ChangeRequestViewSet, basename="changerequest")
 router.register("audits", audits.AuditViewSet, basename="audit")
 router.register("options", audits.OptionViewSet, basename="option")
 router.register("reviews", audits.ReviewViewSet, basename="review")

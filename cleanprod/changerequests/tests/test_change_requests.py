@@ -162,3 +162,40 @@ def test_only_the_organisation_itself_may_ask(world):
     stranger = user("stranger", party="enterprise", enterprise=other)
     assert _client(stranger).get(url).status_code == 404
     assert _client(world["u_ent"]).get(url).status_code == 200
+
+
+def test_the_same_through_the_api(world):
+    from rest_framework.test import APIClient
+
+    ent = world["ent"]
+    asker = APIClient()
+    asker.force_authenticate(world["u_ent"])
+    bad = asker.post(
+        "/api/change-requests/",
+        {"kind": "enterprise", "object_id": ent.pk, "changes": {"name": "x"}, "reason": "r"},
+        format="json",
+    )
+    assert bad.status_code == 400  # the name is the enterprise's own to change
+    made = asker.post(
+        "/api/change-requests/",
+        {
+            "kind": "enterprise",
+            "object_id": ent.pk,
+            "changes": {"industry_code": "3340"},
+            "reason": "行业变更",
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert asker.post(f"/api/change-requests/{pk}/approve/", {}).status_code == 403
+    officer = APIClient()
+    officer.force_authenticate(world["sz"])
+    assert officer.post(f"/api/change-requests/{pk}/reject/", {}).status_code == 400
+    approved = officer.post(f"/api/change-requests/{pk}/approve/", {"note": "同意"})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    ent.refresh_from_db()
+    assert ent.industry_code == "3340"
+    stranger = APIClient()
+    stranger.force_authenticate(world["gz"])
+    assert stranger.get(f"/api/change-requests/{pk}/").status_code == 404

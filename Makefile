@@ -52,6 +52,9 @@ test: install system-deps lint
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/cleanprod makemigrations --check --dry-run >/dev/null || \
+	  (echo "models changed without a migration: run cleanprod makemigrations" && exit 1)
 	$(BIN)/mypy
 
 ## Benchmarks (results go to docs/performance.md by hand, with machine and date).

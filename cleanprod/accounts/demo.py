@@ -75,7 +75,9 @@ def build_users() -> dict[str, User]:
     password = demo_password()
     users = {}
     for username, fields in specs.items():
-        user = User(username=username, **fields)
+        # Reserved .invalid addresses: reminders are "sent" (the console backend of make run
+        # prints them) without ever reaching a real mailbox.
+        user = User(username=username, email=f"{username}@demo.cleanprod.invalid", **fields)
         user.set_password(password)
         user.save()
         users[username] = user

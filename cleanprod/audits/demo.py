@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from cleanprod.audits.models import (
     Audit,
@@ -291,6 +292,28 @@ class AuditDemo:
         insert_plain(Option, options)
         insert_plain(Deadline, deadlines)
         insert_plain(Audit.staff.through, staff)
+        # An agency works on an audit under an engagement with its enterprise (audit policy):
+        # open ones for audits under way, ended ones for closed or failed audits.
+        engaged = {(a.agency_id, a.enterprise_id): a for a in audits if a.agency_id is not None}
+        now = timezone.now()
+        insert_plain(
+            Engagement,
+            [
+                {
+                    "agency_id": agency_id,
+                    "enterprise_id": enterprise_id,
+                    "start_date": published,
+                    "end_date": audit.closed_on
+                    if audit.phase in (Phase.CLOSED, Phase.FAILED) and audit.closed_on
+                    else None,
+                    "note": "示例委托",
+                    "synthetic": True,
+                    "created": now,
+                    "updated": now,
+                }
+                for (agency_id, enterprise_id), audit in engaged.items()
+            ],
+        )
         self._reviews(audits)
         return len(audits), len(options)
 

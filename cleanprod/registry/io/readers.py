@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import IO, Any
+from xml.etree import ElementTree
 
 import python_calamine
 from django.conf import settings
@@ -32,10 +33,33 @@ SUFFIXES = (".csv", *SPREADSHEETS)
 # A cell reference in sheet XML: r="AB12" (row elements carry digits only and do not match).
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,9})"')
 _CHUNK = 4 << 20
+# A style index (s="…") or row number (r="…" on a row) that is not a number: calamine reads past
+# the style silently, so such a file is refused before it is read, naming the cell.
+# The closing quote is required, so a value cut at the end of a chunk does not count.
+_BAD_INDEX = re.compile(
+    rb'\bs="[^"<>]*[^0-9"<>][^"<>]*"'  # a style index with a non-digit
+    rb'|\bs=""'  # an empty style index
+    rb'|<(?:\w+:)?row [^>]*?\br="[^"]*[^0-9"]'  # a row number with a non-digit
+)
 
 
 class FileFormatError(ValueError):
-    """The file cannot be read at all (wrong type, damaged, too large, unknown encoding)."""
+    """The file cannot be read at all (wrong type, damaged, too large, unknown encoding).
+
+    ``row`` and ``column`` name the place of the problem when it is known (else 0 and "").
+    """
+
+    def __init__(self, message: str, row: int = 0, column: str = "") -> None:
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+def _unreadable(suffix: str, error: object, where: str = "") -> FileFormatError:
+    return FileFormatError(
+        _("The file is not a readable %(kind)s workbook (%(where)s%(error)s).")
+        % {"kind": suffix, "where": where, "error": error}
+    )
 
 
 def limits() -> tuple[int, int, int]:
@@ -96,36 +120,45 @@ def read_csv(data: bytes) -> Rows:
     return rows
 
 
-def check_zip_bounds(data: bytes) -> None:
+def check_zip_bounds(data: bytes, suffix: str = ".xlsx") -> None:
     """Refuse a zipped workbook too large to read safely, before any of it is parsed."""
     max_bytes, max_rows, max_columns = limits()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise FileFormatError(
-            _("The file is not a readable workbook (%(error)s).") % {"error": exc}
-        ) from exc
+        raise _unreadable(suffix, exc) from exc
     if sum(m.file_size for m in members) > max_bytes:
         raise FileFormatError(
             _("The workbook is larger than %(mb)d MB when unpacked.") % {"mb": max_bytes >> 20}
         )
-    for member in members:
-        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-            _check_sheet_refs(archive, member, max_rows, max_columns)
+    sheets = [m for m in members if m.filename.startswith("xl/worksheets/")]
+    for member in sheets:
+        if member.filename.endswith(".xml") and _check_sheet_refs(
+            archive, member, suffix, max_rows, max_columns
+        ):
+            # The pattern may also match inside text; only a cell the locator finds is refused.
+            located = locate_bad_cell(data)
+            if located is not None:
+                raise located
 
 
 def _check_sheet_refs(
-    archive: zipfile.ZipFile, member: zipfile.ZipInfo, max_rows: int, max_columns: int
-) -> None:
-    """The furthest row and column any cell of the sheet names must be within the limits."""
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, suffix: str, max_rows: int, max_columns: int
+) -> bool:
+    """Check the furthest row and column any cell of the sheet names against the limits.
+
+    True if the sheet has a non-numeric style index or row number (see ``_BAD_INDEX``).
+    """
     widest = "A"
     tail = b""
+    bad_index = False
     try:
         with archive.open(member) as sheet:
             while chunk := sheet.read(_CHUNK):
                 # Keep a short tail so a reference split between two chunks is still seen.
                 text, tail = tail + chunk, chunk[-24:]
+                bad_index = bad_index or _BAD_INDEX.search(text) is not None
                 refs = _CELL_REF.findall(text)
                 if not refs:
                     continue
@@ -136,11 +169,10 @@ def _check_sheet_refs(
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         if isinstance(exc, FileFormatError):
             raise
-        raise FileFormatError(
-            _("The file is not a readable workbook (%(error)s).") % {"error": exc}
-        ) from exc
+        raise _unreadable(suffix, exc) from exc
     if _column_number(widest) > max_columns:
         raise _too_many_columns(max_columns)
+    return bad_index
 
 
 def _column_number(letters: str) -> int:
@@ -165,7 +197,7 @@ def read_spreadsheet(
     """The first worksheet's non-empty rows, numbered as the spreadsheet shows them."""
     _bytes, max_rows, max_columns = limits()
     if suffix in (".xlsx", ".xlsm", ".ods"):
-        check_zip_bounds(data)
+        check_zip_bounds(data, suffix)
     elif len(data) > limits()[0]:
         raise FileFormatError(
             _("The workbook is larger than %(mb)d MB.") % {"mb": limits()[0] >> 20}
@@ -193,17 +225,86 @@ def read_spreadsheet(
                 progress(len(rows))
         return rows
     except python_calamine.CalamineError as exc:
+        located = locate_bad_cell(data) if suffix in (".xlsx", ".xlsm") else None
+        if located is not None:
+            raise located from exc
         where = _("worksheet “%(sheet)s”: ") % {"sheet": sheet_name} if sheet_name else ""
-        raise FileFormatError(
-            _("The file is not a readable workbook (%(where)s%(error)s).")
-            % {"where": where, "error": exc}
-        ) from exc
+        raise _unreadable(suffix, exc, where) from exc
     except (ValueError, OverflowError) as exc:  # e.g. a date serial out of range
         if isinstance(exc, FileFormatError):
             raise
-        raise FileFormatError(
-            _("The file is not a readable workbook (%(error)s).") % {"error": exc}
-        ) from exc
+        raise _unreadable(suffix, exc) from exc
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def locate_bad_cell(data: bytes) -> FileFormatError | None:
+    """After calamine refused a workbook: the first cell of the first sheet it could not read.
+
+    Looks for the shapes Excel never writes but damaged or hand-made files contain: a row
+    without a row number, a style index that is not a number, a shared-text index past the
+    table, text in a number cell. None if no such cell is found.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheets = sorted(
+            n
+            for n in archive.namelist()
+            if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")
+        )
+        if not sheets:
+            return None
+        try:
+            with archive.open("xl/sharedStrings.xml") as table:
+                parsed = ElementTree.iterparse(table)
+                strings = sum(1 for _e, el in parsed if _local(el.tag) == "si")
+        except KeyError:
+            strings = 0
+        row_number = 0
+        with archive.open(sheets[0]) as sheet:
+            for event, el in ElementTree.iterparse(sheet, events=("start", "end")):
+                tag = _local(el.tag)
+                if event == "start" and tag == "row":
+                    r = el.get("r")
+                    if r is not None and not r.isdigit():
+                        return FileFormatError(
+                            _("The row number “%(r)s” is not a number.") % {"r": r},
+                            row_number + 1,
+                        )
+                    row_number = int(r) if r is not None else row_number + 1
+                elif event == "end" and tag == "c":
+                    problem = _cell_problem(el, strings)
+                    if problem:
+                        ref = el.get("r") or ""
+                        letters = ref.rstrip("0123456789")
+                        column = _("column %(c)s") % {"c": letters} if letters else ""
+                        return FileFormatError(problem, row_number, column)
+                    el.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
+        return None
+    return None
+
+
+def _cell_problem(cell: ElementTree.Element, strings: int) -> str:
+    style = cell.get("s")
+    if style is not None and not style.isdigit():
+        return _("The style index “%(s)s” is not a number.") % {"s": style}
+    value = next((c.text or "" for c in cell if _local(c.tag) == "v"), None)
+    if value is None:
+        return ""
+    kind = cell.get("t", "n")
+    if kind == "s" and (not value.isdigit() or int(value) >= strings):
+        return _("The cell refers to shared text number %(v)s, which the file lacks.") % {
+            "v": value
+        }
+    if kind == "n":
+        try:
+            float(value)
+        except ValueError:
+            return _("The number cell holds “%(v)s”, which is not a number.") % {"v": value}
+    return ""
 
 
 def read_table(

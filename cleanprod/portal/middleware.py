@@ -76,18 +76,18 @@ class RequestSizeLimitMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.limit = int(getattr(settings, "CLEANPROD_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(getattr(settings, "CLEANPROD_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django treats a malformed length as no body
-        if length > self.limit:
+        if length > limit:
             # The language middleware has not run yet: answer in the platform's language.
             with translation.override(settings.LANGUAGE_CODE):
                 message = _("The request is larger than %(mb)d MB and was refused.") % {
-                    "mb": self.limit >> 20
+                    "mb": limit >> 20
                 }
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)

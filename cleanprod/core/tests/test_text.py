@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
 from cleanprod.core.text import clean_text, has_control_characters, spreadsheet_safe
 

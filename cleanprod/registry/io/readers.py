@@ -143,6 +143,55 @@ def check_zip_bounds(data: bytes, suffix: str = ".xlsx") -> None:
                 raise located
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def check_ods_bounds(data: bytes) -> None:
+    """The first sheet of an .ods file must fit the row and column limits.
+
+    ODS compresses a block of equal rows or cells into one element with a repeat count, so a
+    tiny file can describe a huge grid; calamine would build it whole. Empty repeated cells
+    (LibreOffice writes them for formatted areas) do not count: only the last cell with a value.
+    """
+    _bytes, max_rows, max_columns = limits()
+    rows_attr, cols_attr = (
+        f"{_ODS_TABLE}number-rows-repeated",
+        f"{_ODS_TABLE}number-columns-repeated",
+    )
+    value_attr = f"{_ODS_OFFICE}value-type"
+    row = column = last_row = last_column = 0
+    repeat_rows = 1
+    row_has_value = False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)).open("content.xml") as content:
+            for event, el in ElementTree.iterparse(content, events=("start", "end")):
+                if el.tag == f"{_ODS_TABLE}table-row":
+                    if event == "start":
+                        repeat_rows = int(el.get(rows_attr, "1"))
+                        column, row_has_value = 0, False
+                    else:
+                        row += repeat_rows
+                        if row_has_value:
+                            last_row = row
+                        el.clear()
+                        if last_row > max_rows + 1:
+                            raise _too_many_rows(max_rows)
+                elif el.tag == f"{_ODS_TABLE}table-cell" and event == "start":
+                    column += int(el.get(cols_attr, "1"))
+                    if el.get(value_attr) is not None:
+                        row_has_value = True
+                        last_column = max(last_column, column)
+                        if last_column > max_columns:
+                            raise _too_many_columns(max_columns)
+                elif el.tag == f"{_ODS_TABLE}table" and event == "end":
+                    return  # calamine reads the first sheet only
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError) as exc:
+        if isinstance(exc, FileFormatError):
+            raise
+        raise _unreadable(".ods", exc) from exc
+
+
 def _check_sheet_refs(
     archive: zipfile.ZipFile, member: zipfile.ZipInfo, suffix: str, max_rows: int, max_columns: int
 ) -> bool:
@@ -198,6 +247,8 @@ def read_spreadsheet(
     _bytes, max_rows, max_columns = limits()
     if suffix in (".xlsx", ".xlsm", ".ods"):
         check_zip_bounds(data, suffix)
+    if suffix == ".ods":
+        check_ods_bounds(data)
     elif len(data) > limits()[0]:
         raise FileFormatError(
             _("The workbook is larger than %(mb)d MB.") % {"mb": limits()[0] >> 20}

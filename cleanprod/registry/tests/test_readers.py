@@ -214,3 +214,60 @@ def test_three_million_empty_rows_are_refused_quickly() -> None:
     result = import_file(SPECS["enterprises"], national, io.BytesIO(data), "empty.xlsx")
     assert time.monotonic() - started < 20
     assert [e.row for e in result.errors] == [0] and "200000" in result.errors[0].message
+
+
+def ods_bytes(body: str) -> bytes:
+    """A minimal .ods whose first sheet holds the row elements ``body``."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+def _ods_cell(text: str, repeat: int = 1) -> str:
+    return (
+        f'<table:table-cell table:number-columns-repeated="{repeat}" '
+        f'office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    )
+
+
+def test_ods_is_read_and_its_repeated_grids_are_bounded() -> None:
+    header = f"<table:table-row>{_ods_cell('名称')}{_ods_cell('代码')}</table:table-row>"
+    empty_tail = (
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    data = ods_bytes(
+        header + f"<table:table-row>{_ods_cell('甲')}{_ods_cell('1')}"
+        "</table:table-row>" + empty_tail
+    )
+    assert read_table(io.BytesIO(data), "a.ods") == [(1, ["名称", "代码"]), (2, ["甲", "1"])]
+    wide = ods_bytes(header + f"<table:table-row>{_ods_cell('x', 100_000)}</table:table-row>")
+    with pytest.raises(FileFormatError, match="200"):
+        read_table(io.BytesIO(wide), "wide.ods")
+    long = ods_bytes(
+        header + '<table:table-row table:number-rows-repeated="1000000">'
+        f"{_ods_cell('x')}</table:table-row>"
+    )
+    with pytest.raises(FileFormatError, match="200000"):
+        read_table(io.BytesIO(long), "long.ods")

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cleanprod.accounts.permissions import VIEW
-from cleanprod.api.serializers import TextModelSerializer
+from cleanprod.api.serializers import CleanCharField, TextModelSerializer
 from cleanprod.evaluation.models import Assessment, SystemVersion
 from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
 from cleanprod.regions.models import Region
@@ -50,7 +50,7 @@ class AssessmentSerializer(TextModelSerializer):
 class SubmitSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField()
     system = serializers.SlugField()
-    inputs = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    inputs = serializers.DictField(child=CleanCharField(allow_blank=True))
     supersedes = serializers.IntegerField(required=False)
 
 

@@ -1,4 +1,5 @@
-"""Serializer base: model validation (clean) runs for API writes as it does for forms."""
+"""Serializer bases: text input is cleaned of control characters, and model validation (clean)
+runs for API writes as it does for forms."""
 
 from __future__ import annotations
 
@@ -6,14 +7,49 @@ import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from cleanprod.accounts.permissions import CHANGE, changed_fields, check_fields
 from cleanprod.api.viewsets import run_model_clean
+from cleanprod.core.text import clean_text
 
 
-class CleanModelSerializer(serializers.ModelSerializer):
+class CleanCharField(serializers.CharField):
+    """A CharField whose input loses its control characters before validation.
+
+    Line breaks and tabs are kept only in ``multiline`` fields (a model TextField).
+    """
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str):
+            data = clean_text(data, multiline=self.multiline)
+        return super().to_internal_value(data)  # type: ignore[no-any-return]
+
+
+class CleanTextField(CleanCharField):
+    """The serializer field of a model TextField: multi-line text, cleaned."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(multiline=True, **kwargs)
+
+
+class TextModelSerializer(serializers.ModelSerializer):
+    """The base of every model serializer: model text fields map to cleaning fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CleanCharField,
+        models.TextField: CleanTextField,
+    }
+
+
+class CleanModelSerializer(TextModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         model = self.Meta.model

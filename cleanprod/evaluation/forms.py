@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod import forms_base
 from cleanprod.core.scoring.model import Kind
 
 LEVEL_CHOICES = [
@@ -19,7 +20,7 @@ LEVEL_CHOICES = [
 ]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(forms_base.Form):
     """Fields named like the CSV columns of `cleanprod evaluate`, so both grade the same way."""
 
     def __init__(self, system: Any, *args: Any, **kwargs: Any) -> None:
@@ -99,5 +100,5 @@ def _levels() -> list[tuple[str, Any]]:
     return [("Ⅰ", Grade.I), ("Ⅱ", Grade.II), ("Ⅲ", Grade.III)]
 
 
-class UploadForm(forms.Form):
+class UploadForm(forms_base.Form):
     file = forms.FileField(label=_("Sheet (.csv or .xlsx, one row, same columns as the template)"))

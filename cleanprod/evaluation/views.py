@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,13 @@ from django.views.generic import DetailView, ListView
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.core import scoring
-from cleanprod.core.scoring.tabular import read_table
+from cleanprod.core.scoring.tabular import table_from_rows
 from cleanprod.evaluation.forms import AssessmentForm, UploadForm
 from cleanprod.evaluation.models import Assessment, SystemVersion
 from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
 from cleanprod.regions.models import Region
+from cleanprod.registry.io.readers import SUFFIXES, FileFormatError
+from cleanprod.registry.io.readers import read_table as read_upload
 from cleanprod.registry.models import Enterprise
 
 
@@ -102,14 +103,15 @@ def assess(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _uploaded_inputs(upload: Any) -> dict[str, str]:
+    """The one data row of an uploaded sheet, read in memory by the platform's one reader."""
     suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise AssessmentError(_("Upload a .csv or .xlsx sheet."))
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        header, rows = read_table(tmp.name)
+    if suffix not in SUFFIXES:
+        raise AssessmentError(_("Upload a .csv, .xlsx, .xls or .ods sheet."))
+    try:
+        table = read_upload(upload, upload.name)
+    except FileFormatError as exc:
+        raise AssessmentError(str(exc)) from exc
+    header, rows = table_from_rows(table)
     if len(rows) != 1:
         raise AssessmentError(
             _("The sheet must hold exactly one data row (found %(n)d).") % {"n": len(rows)}

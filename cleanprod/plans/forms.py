@@ -8,11 +8,12 @@ from django import forms
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod import forms_base
 from cleanprod.plans.models import Technology
 from cleanprod.plans.models.catalogue import codes_text
 
 
-class TechnologyForm(forms.ModelForm):
+class TechnologyForm(forms_base.ModelForm):
     codes = forms.CharField(
         label=_("Industry codes"),
         help_text=_("GB/T 4754-2017 codes (2-4 digits), separated by spaces."),

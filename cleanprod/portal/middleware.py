@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware:
@@ -63,3 +64,32 @@ class RejectNulMiddleware:
         if content_type.startswith("application/x-www-form-urlencoded"):
             return b"%00" in body or b"\x00" in body
         return b"\x00" in body or b"\\u0000" in body
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose declared body exceeds ``CLEANPROD_MAX_REQUEST_BYTES``.
+
+    Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files, so without
+    this cap one request could fill the disk with temporary upload files. It runs before any
+    middleware reads the body, and refuses on the Content-Length header alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = int(getattr(settings, "CLEANPROD_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django treats a malformed length as no body
+        if length > limit:
+            # The language middleware has not run yet: answer in the platform's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _("The request is larger than %(mb)d MB and was refused.") % {
+                    "mb": limit >> 20
+                }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -201,3 +201,21 @@ CLEANPROD_SCHEDULE = {
     },
 }
 # --- end background jobs ---
+# --- Upload and request size limits (branch input) ---
+# A request body above CLEANPROD_MAX_REQUEST_BYTES is refused with 413 before anything reads it;
+# form fields alone may take DATA_UPLOAD_MAX_MEMORY_SIZE; uploads up to
+# FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory (spreadsheets are read in memory anyway).
+CLEANPROD_MAX_REQUEST_BYTES = int(os.environ.get("CLEANPROD_MAX_REQUEST_BYTES", 50 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Spreadsheet imports and uploads (cleanprod/registry/io/readers.py): unpacked size, data rows
+# and columns that a file may have.
+CLEANPROD_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("CLEANPROD_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+)
+CLEANPROD_IMPORT_MAX_ROWS = int(os.environ.get("CLEANPROD_IMPORT_MAX_ROWS", 200_000))
+CLEANPROD_IMPORT_MAX_COLUMNS = int(os.environ.get("CLEANPROD_IMPORT_MAX_COLUMNS", 200))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("cleanprod.portal.middleware.RejectNulMiddleware"),
+    "cleanprod.portal.middleware.RequestSizeLimitMiddleware",
+)

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from cleanprod.api.serializers import TextModelSerializer
 from cleanprod.audits.models import Audit, Deadline, Option, Review, Roster, RosterEntry
 
 
-class DeadlineSerializer(serializers.ModelSerializer):
+class DeadlineSerializer(TextModelSerializer):
     class Meta:
         model = Deadline
         fields = [
@@ -18,7 +19,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
 
 
-class AuditSerializer(serializers.ModelSerializer):
+class AuditSerializer(TextModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
@@ -59,14 +60,14 @@ class AuditSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OptionSerializer(serializers.ModelSerializer):
+class OptionSerializer(TextModelSerializer):
     class Meta:
         model = Option
         exclude: list[str] = []
         read_only_fields = ["audit", "status", "payback_years", "npv", "npvr", "irr"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(TextModelSerializer):
     class Meta:
         model = Review
         fields = [
@@ -84,7 +85,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class RosterEntrySerializer(serializers.ModelSerializer):
+class RosterEntrySerializer(TextModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True, default=None)
 
     class Meta:
@@ -102,7 +103,7 @@ class RosterEntrySerializer(serializers.ModelSerializer):
         ]
 
 
-class RosterSerializer(serializers.ModelSerializer):
+class RosterSerializer(TextModelSerializer):
     region = serializers.CharField(source="region_id", read_only=True)
 
     class Meta:

@@ -11,19 +11,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cleanprod.accounts.permissions import VIEW
+from cleanprod.api.serializers import CleanCharField, TextModelSerializer
 from cleanprod.evaluation.models import Assessment, SystemVersion
 from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise
 
 
-class SystemSerializer(serializers.ModelSerializer):
+class SystemSerializer(TextModelSerializer):
     class Meta:
         model = SystemVersion
         fields = ["slug", "version", "name", "status", "industries", "source", "current", "text"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(TextModelSerializer):
     system = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     system_version = serializers.CharField(source="system.version", read_only=True)
 
@@ -49,7 +50,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 class SubmitSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField()
     system = serializers.SlugField()
-    inputs = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    inputs = serializers.DictField(child=CleanCharField(allow_blank=True))
     supersedes = serializers.IntegerField(required=False)
 
 

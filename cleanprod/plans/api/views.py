@@ -14,19 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cleanprod.accounts.permissions import VIEW
+from cleanprod.api.serializers import TextModelSerializer
 from cleanprod.plans.dashboard import dashboard
 from cleanprod.plans.decomposition import decomposition
 from cleanprod.plans.models import CarbonCalculation, Target, TargetAllocation, Technology
 from cleanprod.regions.models import Region
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(TextModelSerializer):
     class Meta:
         model = Target
         exclude = ["id", "key_project"]
 
 
-class TechnologySerializer(serializers.ModelSerializer):
+class TechnologySerializer(TextModelSerializer):
     key_project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -34,7 +35,7 @@ class TechnologySerializer(serializers.ModelSerializer):
         exclude = ["id", "codes_text", "added_by", "published"]
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(TextModelSerializer):
     target = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -42,7 +43,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         fields = ["id", "target", "region", "value", "note", "updated"]
 
 
-class CarbonSerializer(serializers.ModelSerializer):
+class CarbonSerializer(TextModelSerializer):
     library = serializers.SlugRelatedField(slug_field="version", read_only=True)
 
     class Meta:

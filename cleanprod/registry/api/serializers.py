@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cleanprod.api.serializers import CleanModelSerializer
+from cleanprod.api.serializers import CleanModelSerializer, TextModelSerializer
 from cleanprod.industries.models import Industry, IndustryLevel, industry_label
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
@@ -75,7 +75,7 @@ class ParkSerializer(RegionalSerializer):
         read_only_fields = ["synthetic"]
 
 
-class AgencyStaffSerializer(serializers.ModelSerializer):
+class AgencyStaffSerializer(TextModelSerializer):
     class Meta:
         model = AgencyStaff
         fields = ["id", "name", "certificate_no", "certificate_valid_until"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.core.codes import uscc_problem
+from cleanprod.core.text import clean_text
 from cleanprod.industries.models import Industry, IndustryLevel
 from cleanprod.regions.models import Region, code_prefix
 from cleanprod.registry.io.specs import Column
@@ -91,8 +92,9 @@ def text(raw: Any) -> str:
 
 
 def parse_text(raw: Any, model_field: models.Field) -> str:
-    """Text within the field's length."""
-    value = text(raw)
+    """Text within the field's length, without control characters (see ``core.text``)."""
+    multiline = isinstance(model_field, models.TextField)
+    value = clean_text(text(raw), multiline=multiline).strip()
     if value[:1] == "'" and value[1:2] in ("=", "@", "+", "-"):
         value = value[1:]  # exports guard formula-like text with a quote
     limit = getattr(model_field, "max_length", None)

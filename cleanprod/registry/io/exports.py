@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from cleanprod.accounts.permissions import EXPORT
+from cleanprod.core.text import spreadsheet_safe
 from cleanprod.registry import filtersets
 from cleanprod.registry.io.cells import chinese_label, column_model_field
 from cleanprod.registry.io.specs import SYNTHETIC_HEADER, SYNTHETIC_VALUE, Column, ModelSpec
@@ -118,9 +119,9 @@ def write_xlsx(sheet_title: str, header: list[str], body: Iterable[list[Any]]) -
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
     sheet.freeze_panes = "A2"
-    sheet.append(header)
+    sheet.append([spreadsheet_safe(h) for h in header])
     for values in body:
-        sheet.append([defused(v) for v in values])
+        sheet.append([spreadsheet_safe(defused(v)) for v in values])
     out = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - the caller reads it
     workbook.save(out)
     out.seek(0)

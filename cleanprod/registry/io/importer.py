@@ -118,7 +118,7 @@ class Importer:
         try:
             table = read_table(file, filename, lambda done: self.progress("read", done, 0))
         except FileFormatError as exc:
-            self.result.error(0, "", str(exc))
+            self.result.error(exc.row, exc.column, str(exc))
             return self.result
         table = [(n, cells_) for n, cells_ in table if not all(map(cells.is_blank, cells_))]
         if not table:

@@ -465,35 +465,6 @@ def test_command_prints_errors_and_exits_non_zero(tmp_path: Path, gd_officer: An
     assert code == 0 and Enterprise.objects.count() == 1
 
 
-def test_fast_xlsx_reader_agrees_with_openpyxl(tmp_path: Path) -> None:
-    from datetime import datetime
-
-    from cleanprod.registry.io.xlsx import read_xlsx
-
-    workbook = openpyxl.Workbook()  # the normal mode writes shared strings and styles
-    sheet = workbook.active
-    sheet.append(["文本", "整数", "小数", "日期", "布尔", None, "末列"])
-    sheet.append(["甲 & <乙>", 440305, 1.5, datetime(2024, 1, 31), True, None, "x"])
-    sheet.append([None, None, None, None, None, None, "只有末列"])
-    sheet.append([" 前后空格 ", 0, -2.25, date(2026, 12, 31), False])
-    sheet["A6"] = "跳过一行"
-    path = tmp_path / "t.xlsx"
-    workbook.save(path)
-    expected = [
-        (number, [c for c in row])
-        for number, row in enumerate(
-            openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True),
-            start=1,
-        )
-        if any(c is not None for c in row)
-    ]
-    with path.open("rb") as file:
-        got = list(read_xlsx(file))
-    got = [(n, [*row, *[None] * (7 - len(row))]) for n, row in got]
-    assert got == [(n, [*row, *[None] * (7 - len(row))]) for n, row in expected]
-    assert got[-1][0] == 6
-
-
 def test_progress_is_reported(national: Any) -> None:
     seen: list[tuple[str, int, int]] = []
     result = run(national, xlsx([ent_row(i) for i in range(3)]), progress=lambda *a: seen.append(a))

@@ -13,11 +13,12 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from cleanprod.accounts.tests.factories import authority
+from cleanprod.jobs.testing import run_queued_tasks
 from cleanprod.registry.io import SPECS, import_file
 from cleanprod.registry.io.readers import FileFormatError, read_table
 from cleanprod.registry.models import Agency, Enterprise
@@ -148,11 +149,14 @@ def test_malformed_shapes_give_a_located_message_and_write_nothing(shape: str) -
 def test_malformed_shape_through_the_web_import_view(client: Client) -> None:
     client.force_login(authority("nat", None))
     data = rewrite_sheet(_agency_file(), MALFORMED["text in number cell"])
-    response = client.post(
-        reverse("registry:agency-import"), {"file": SimpleUploadedFile("a.xlsx", data)}
-    )
-    assert response.status_code == 400  # the page with its table of row errors
-    assert "abc" in response.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the job is queued on commit
+        response = client.post(
+            reverse("registry:agency-import"), {"file": SimpleUploadedFile("a.xlsx", data)}
+        )
+    assert response.status_code == 302  # to the import's job page
+    run_queued_tasks()
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="import-errors"' in page and "abc" in page  # the row errors, located
     assert not Agency.objects.exists()
 
 

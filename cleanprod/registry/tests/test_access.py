@@ -264,3 +264,33 @@ def test_ended_engagement_gives_no_enterprise_access() -> None:
         end_date=dt.date.today() - dt.timedelta(days=1)
     )
     assert not Enterprise.objects.restrict(agency, "view").exists()
+
+
+@pytest.mark.xfail(
+    reason="bug: the agency API nests its staff (name, certificate number) for everyone who "
+    "views the agency, bypassing AgencyStaff's policy (anonymous reads staff of published "
+    "agencies; the web page does not show them)",
+    strict=True,
+)
+@pytest.mark.django_db
+def test_agency_api_shows_only_staff_the_user_may_view() -> None:
+    """Staff nested in /api/agencies/<id>/ are exactly AgencyStaff.restrict(user, 'view')."""
+    world = build_world()
+    for place in ALL_PLACES:
+        AgencyStaff.objects.create(
+            agency=world.agency[place], name=f"员工{place}", certificate_no=f"C-{place}"
+        )
+    leaks = []
+    for role, u in world.users.items():
+        client = APIClient()
+        if u is not None:
+            client.force_authenticate(u)
+        may = set(AgencyStaff.objects.restrict(u, "view").values_list("pk", flat=True))
+        for place in ALL_PLACES:
+            response = client.get(f"/api/agencies/{world.agency[place].pk}/")
+            if response.status_code != 200:
+                continue
+            shown = {s["id"] for s in response.json().get("staff", [])}
+            if shown - may:
+                leaks.append(f"{role} sees staff of agency {place}")
+    assert not leaks, leaks

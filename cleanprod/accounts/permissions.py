@@ -248,12 +248,22 @@ def limit_choices(form: Any, user: Any, action: str = VIEW) -> None:
     """Offer in every object field of ``form`` only the objects ``user`` may ``action``.
 
     Regions (reference data, visible to all) are limited to an authority's own subtree, so an
-    officer never picks a place outside the area it may manage. Disabled fields keep their
-    choices: they only show the stored value. The one helper every form uses.
+    officer never picks a place outside the area it may manage. A disabled field (a value the
+    user may not change) lists only its stored value: a select lists every option it holds.
+    The one helper every form uses.
     """
-    for form_field in form.fields.values():
+    for name, form_field in form.fields.items():
         queryset = getattr(form_field, "queryset", None)
-        if queryset is None or form_field.disabled:
+        if queryset is None:
+            continue
+        if form_field.disabled:
+            current = form.initial.get(name)
+            keys = (
+                [getattr(v, "pk", v) for v in current]
+                if isinstance(current, list)
+                else [getattr(current, "pk", current)]
+            )
+            form_field.queryset = queryset.filter(pk__in=[k for k in keys if k is not None])
             continue
         if queryset.model._meta.label == "regions.Region":
             if getattr(user, "party", "") == "authority" and user.region_id:

@@ -25,8 +25,12 @@ from cleanprod.registry.policies import active_clients
 WORK = frozenset({VIEW, CHANGE, EXPORT})
 
 
-def _audit_rules(prefix: str) -> dict[str, Any]:
-    """Enterprise (lead or member), serving agency and panel experts reach an audit's records."""
+def _audit_rules(prefix: str, work: bool = True) -> dict[str, Any]:
+    """Enterprise (lead or member), serving agency and panel experts reach an audit's records.
+
+    ``work=False``: records that judge the audit (panels, reviews): the audited parties read
+    them and never change them.
+    """
 
     def enterprise(u: Any) -> Q | None:
         if not u.enterprise_id:
@@ -49,7 +53,7 @@ def _audit_rules(prefix: str) -> dict[str, Any]:
                             f"{prefix}enterprise_id__in": active_clients(u.agency_id),
                         }
                     ),
-                    WORK,
+                    WORK if work else READ,
                 ),
             ],
             "expert": (lambda u: Q(**{f"{prefix}panels__members__expert_id": u.expert_id}), READ),
@@ -59,14 +63,21 @@ def _audit_rules(prefix: str) -> dict[str, Any]:
 
 def register_policies() -> None:
     register(Audit, Policy(region="region_id", own_actions=WORK, distinct=True, **_audit_rules("")))
-    for model in (Option, Panel, Review):
+    register(
+        Option,
+        Policy(
+            region="audit__region_id", own_actions=WORK, distinct=True, **_audit_rules("audit__")
+        ),
+    )
+    # The panel and the review judge the audit: its enterprise and agency only read them.
+    for model in (Panel, Review):
         register(
             model,
             Policy(
                 region="audit__region_id",
-                own_actions=WORK,
+                own_actions=READ,
                 distinct=True,
-                **_audit_rules("audit__"),
+                **_audit_rules("audit__", work=False),
             ),
         )
     register(Roster, Policy(region="region_id", public=Q(status=Roster.Status.PUBLISHED)))

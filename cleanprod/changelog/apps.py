@@ -14,7 +14,13 @@ class ChangelogConfig(AppConfig):
         from cleanprod.changelog.models import ObjectChange
 
         # Authorities search the log within their region; everyone sees their own changes.
+        # Nobody writes it but the platform itself: every role only reads.
         register(
             ObjectChange,
-            Policy(region="region_code", own=lambda u: Q(user_id=u.pk), own_actions=READ),
+            Policy(
+                region="region_code",
+                own=lambda u: Q(user_id=u.pk),
+                own_actions=READ,
+                role_actions={"viewer": READ, "officer": READ, "administrator": READ},
+            ),
         )

@@ -7,6 +7,7 @@ A model is tracked when its class sets ``changelog = True``. Bulk writes (``bulk
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,12 +34,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         # As stored: an unsaved Decimal("2") or a float reads back as Decimal("2.0000").
         value = data.get(field.name)
         if isinstance(field, models.DecimalField) and value is not None:
-            try:
+            with contextlib.suppress(InvalidOperation):
                 data[field.name] = Decimal(str(value)).quantize(
                     Decimal(1).scaleb(-field.decimal_places)
                 )
-            except InvalidOperation:
-                pass
     for name in SECRET_FIELDS & set(data):
         data[name] = "********"
     for key, value in data.items():

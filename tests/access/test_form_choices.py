@@ -28,10 +28,6 @@ PAGES = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="bug (issue 9 finding, being fixed): form choices are unfiltered querysets",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_form_choices_lie_in_the_users_scope() -> None:
     world = build_world()

@@ -97,11 +97,6 @@ def _forbidden_values(world: World, role: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    reason="lead implementing: a user never changes its own party/role/region/department/"
-    "organisation/is_active",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_no_user_changes_who_it_is() -> None:
     """Self-PATCH of each identity field, by every role, is refused and changes nothing."""

@@ -54,7 +54,6 @@ class TestAuditAccess(PolicyCase, ApiChecks, WebChecks):
 
     model = Audit
     EXPECT = expect(PLACES, grants=AUDIT_RULES)
-    PENDING = {("change", "agency"): RULE4}
     api = "/api/audits/"
     web_list, web_detail = "audits:audit-list", "audits:audit-detail"
 
@@ -70,7 +69,6 @@ class TestOptionAccess(PolicyCase, ApiChecks):
 
     model = Option
     EXPECT = expect(PLACES, grants=AUDIT_RULES)
-    PENDING = {("change", "agency"): RULE4}
     api = "/api/options/"
 
     def make(self, world: World, place: str) -> Any:
@@ -84,7 +82,6 @@ class TestPanelAccess(PolicyCase):
 
     model = Panel
     EXPECT = expect(PLACES, grants=JUDGED_RULES)
-    PENDING = {("change", "enterprise"): PANEL_BUG, ("change", "agency"): PANEL_BUG}
 
     def make(self, world: World, place: str) -> Any:
         return world.panel[place]
@@ -95,7 +92,6 @@ class TestReviewAccess(PolicyCase, ApiChecks):
 
     model = Review
     EXPECT = expect(PLACES, grants=JUDGED_RULES)
-    PENDING = {("change", "enterprise"): PANEL_BUG, ("change", "agency"): PANEL_BUG}
     api = "/api/reviews/"
 
     def make(self, world: World, place: str) -> Any:

@@ -15,11 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.registry.models import Enterprise
 from cleanprod.testing.access import (
-    AUTHORITIES,
-    AUTHORITY_OF,
     READ,
     REGION,
-    ROLE_ACTIONS,
     ApiChecks,
     PolicyCase,
     WebChecks,
@@ -44,11 +41,6 @@ class TestObjectChangeAccess(PolicyCase, ApiChecks, WebChecks):
         authority_actions={"viewer": READ, "officer": READ, "administrator": READ},
         grants={"enterprise": ({"gz"}, READ)},
     )
-    PENDING = {
-        (action, role): LOG_BUG
-        for role in AUTHORITIES
-        for action in ROLE_ACTIONS[AUTHORITY_OF[role][1]] - READ
-    }
     api = "/api/changes/"
     web_list = "changelog:list"
 

@@ -31,7 +31,6 @@ class TestAssessmentAccess(PolicyCase, ApiChecks, WebChecks):
             "agency": ({"sz"}, READ),
         },
     )
-    PENDING = {("view", "agency"): RULE3, ("export", "agency"): RULE3}
     api = "/api/assessments/"
     web_detail = "evaluation:assessment-detail"
 

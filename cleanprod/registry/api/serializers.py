@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cleanprod.accounts.permissions import VIEW
 from cleanprod.api.serializers import CleanModelSerializer, TextModelSerializer
 from cleanprod.industries.models import Industry, IndustryLevel, industry_label
 from cleanprod.regions.models import Region
@@ -85,7 +89,7 @@ class AgencySerializer(RegionalSerializer):
     industry_scope = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=DIVISIONS, required=False
     )
-    staff = AgencyStaffSerializer(many=True, read_only=True)
+    staff = serializers.SerializerMethodField()
 
     class Meta:
         model = Agency
@@ -107,6 +111,14 @@ class AgencySerializer(RegionalSerializer):
             "synthetic",
         ]
         read_only_fields = ["synthetic"]
+
+    @extend_schema_field(AgencyStaffSerializer(many=True))
+    def get_staff(self, agency: Agency) -> list[dict[str, Any]]:
+        """Only the staff the reader may see (AgencyStaff's own policy), not all of them."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        staff = agency.staff.restrict(user, VIEW)
+        return list(AgencyStaffSerializer(staff, many=True).data)
 
 
 class ExpertSerializer(RegionalSerializer):

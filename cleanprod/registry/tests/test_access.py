@@ -231,10 +231,6 @@ def test_organisations_change_their_non_regulated_fields() -> None:
         assert response.status_code == 200, (party, response.content[:300])
 
 
-@pytest.mark.xfail(
-    reason="lead implementing: regulated fields change only through an approved request",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_organisations_cannot_change_their_regulated_fields() -> None:
     """Each regulated field of its own row, PATCHed by the organisation's user, is refused."""
@@ -266,12 +262,6 @@ def test_ended_engagement_gives_no_enterprise_access() -> None:
     assert not Enterprise.objects.restrict(agency, "view").exists()
 
 
-@pytest.mark.xfail(
-    reason="bug: the agency API nests its staff (name, certificate number) for everyone who "
-    "views the agency, bypassing AgencyStaff's policy (anonymous reads staff of published "
-    "agencies; the web page does not show them)",
-    strict=True,
-)
 @pytest.mark.django_db
 def test_agency_api_shows_only_staff_the_user_may_view() -> None:
     """Staff nested in /api/agencies/<id>/ are exactly AgencyStaff.restrict(user, 'view')."""

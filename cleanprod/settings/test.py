@@ -12,3 +12,11 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# django-axes needs the request in authenticate(), which Client.login() does not pass: tests log
+# in with force_login, and the lock-out tests turn axes on with override_settings(AXES_ENABLED).
+AXES_ENABLED = False
+# Rates far above any test's request count; the throttling test sets small ones.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token": "100000/min"},
+}

@@ -1,8 +1,11 @@
-"""Logging filter: the request id (the one the change log records) on every log record."""
+"""Logging: the request id (the one the change log records) on every log record."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 
 from cleanprod.changelog.context import current
 
@@ -13,6 +16,22 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Annotate, never drop."""
         ctx = current()
-        # Outside a request current() makes a throw-away context with a random id: show none.
-        record.request_id = str(ctx.request_id) if ctx.request is not None else "-"
+        if ctx.request is not None:
+            record.request_id = str(ctx.request_id)
+        else:
+            # Django logs 4xx responses after the middleware (and its context) has finished,
+            # with the request attached to the record: RequestIdMiddleware left the id there.
+            request = getattr(record, "request", None)
+            record.request_id = str(getattr(request, "request_id", None) or "-")
         return True
+
+
+class RequestIdMiddleware:
+    """Keeps the change context's request id on the request, for records logged after it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = current().request_id  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cleanprod.changelog.middleware.ChangeContextMiddleware",
+    "cleanprod.portal.logfilters.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cleanprod.portal.csp.PathCSPMiddleware",
@@ -280,6 +281,8 @@ LOGGING = {
         # Django's own handlers print only with DEBUG on; send its records to the root's.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # axes reports each failed login and lock-out as a warning; its INFO lines are chatter.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
     },
 }
 

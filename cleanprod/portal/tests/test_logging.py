@@ -37,6 +37,14 @@ def test_a_500_logs_the_traceback_with_the_request_id(
     assert "RuntimeError: boom: a bug in a view" in log
 
 
+@pytest.mark.django_db
+def test_a_4xx_warning_carries_the_request_id_too(log_stream: io.StringIO) -> None:
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    line = next(x for x in log_stream.getvalue().splitlines() if "Not Found: /no-such-page/" in x)
+    assert f"[{response['X-Request-ID']}]" in line
+
+
 def test_log_lines_outside_a_request_say_so(log_stream: io.StringIO) -> None:
     logging.getLogger("cleanprod.test").warning("a command speaks")
     assert "WARNING [-] cleanprod.test: a command speaks" in log_stream.getvalue()

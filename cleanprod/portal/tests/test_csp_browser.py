@@ -63,7 +63,10 @@ def test_pages_work_with_nothing_blocked(live_server: Any, page: Any, csp_log: l
     page.wait_for_function(
         "() => window.echarts && echarts.getInstanceByDom(document.getElementById('phase-chart'))"
     )
+    page.goto(f"{live_server.url}/evaluation/grading/")
+    page.wait_for_load_state("load")
     # The API docs (Swagger UI, relaxed policy) render.
     page.goto(f"{live_server.url}/api/docs/")
     page.wait_for_selector(".swagger-ui .info")
     assert blocked(csp_log) == [], csp_log
+    assert [m for m in csp_log if m.startswith("pageerror")] == [], csp_log

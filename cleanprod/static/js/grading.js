@@ -1,5 +1,6 @@
 // Moved out of the page template: the Content-Security-Policy allows no inline script.
 document.addEventListener("DOMContentLoaded", () => {
+  if (!document.getElementById("by-region")) return;  // no system graded yet: no chart
   const rows = JSON.parse(document.getElementById("by-region").textContent);
   const names = JSON.parse(document.getElementById("region-names").textContent);
   const codes = Object.keys(rows);

@@ -106,3 +106,15 @@ def test_without_a_trusted_header_a_client_cannot_pick_its_address() -> None:
         fail("spoofer_target", "10.0.3.1", 1, HTTP_X_REAL_IP=f"198.51.100.{i}")
     client = web_login("spoofer_target", PASSWORD, "10.0.3.1", HTTP_X_REAL_IP="198.51.100.77")
     assert not logged_in(client)
+
+
+def test_logouts_work_with_the_lockout_on() -> None:
+    user("leaver")
+    client = web_login("leaver", PASSWORD, "10.0.4.1")
+    assert logged_in(client)
+    assert client.post("/accounts/logout/").status_code == 302 and not logged_in(client)
+    api = APIClient(REMOTE_ADDR="10.0.4.1")
+    token = api.post("/api/token/", {"username": "leaver", "password": PASSWORD}).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.post("/api/token/logout-all/").status_code == 204
+    assert api.post("/api/token/logout/").status_code == 401

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import Party, User
+from cleanprod.accounts.views import LoginForm
 from cleanprod.core.codes import uscc_problem
 
 
@@ -74,7 +75,13 @@ class LockoutHandler(AxesDatabaseHandler):
         """Failures scaled so that reaching ``AXES_FAILURE_LIMIT`` means some key is over its
         own limit (axes compares this number with ``AXES_FAILURE_LIMIT`` everywhere)."""
         account_limit = get_failure_limit(request, credentials)
-        limits = [account_limit, settings.CLEANPROD_ADDRESS_FAILURE_LIMIT]
+        # A key that includes the address has the (lower) per-address limit.
+        limits = [
+            settings.CLEANPROD_ADDRESS_FAILURE_LIMIT
+            if "ip_address" in ([key] if isinstance(key, str) else key)
+            else account_limit
+            for key in settings.AXES_LOCKOUT_PARAMETERS
+        ]
         worst = 0
         attempts_list = self.get_user_attempts(request, credentials)
         for attempts, limit in zip(attempts_list, limits, strict=False):
@@ -103,8 +110,6 @@ def lockout_response(
         response: HttpResponse = JsonResponse({"detail": message}, status=429)
         response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
         return response
-    from cleanprod.accounts.views import LoginForm
-
     username = str(request.POST.get("username", ""))[:150]
     form = LoginForm(request, initial={"username": username})
     return render(

@@ -13,3 +13,7 @@ cp "$tmp"/echarts-6.1.0/package/dist/echarts.min.js "$v"/echarts/
 cp "$tmp"/bootstrap-5.3.8/package/dist/css/bootstrap.min.css "$v"/bootstrap/
 cp "$tmp"/bootstrap-5.3.8/package/dist/js/bootstrap.bundle.min.js "$v"/bootstrap/
 cp "$tmp"/echarts-4.9.0/package/map/json/china.json "$v"/maps/
+# The packages do not ship the .map files their sourceMappingURL comments name; whitenoise's
+# manifest storage (collectstatic in production) fails on a missing referenced file. Strip them.
+find "$v" -type f \( -name '*.js' -o -name '*.css' \) \
+  -exec sed -i -E 's@(//|/\*)# sourceMappingURL=[^ *]*( \*/)?@@' {} +

@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from cleanprod.accounts import tokens
         from cleanprod.accounts.policies import register_policies
 
         register_policies()
+        tokens.connect()

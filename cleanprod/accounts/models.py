@@ -127,11 +127,3 @@ class User(AbstractUser):
                 code = model.objects.filter(pk=pk).values_list("region_id", flat=True).first()
                 return str(code or "")
         return ""
-
-
-class LoginFailure(models.Model):
-    """A failed login, kept for throttling (see lockout.py)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.CharField(max_length=64, db_index=True, blank=True)
-    time = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from cleanprod.accounts.api.views import TokenView, UserViewSet
+from cleanprod.accounts.api.views import LogoutAllView, LogoutView, TokenView, UserViewSet
 from cleanprod.audits.api import views as audits
 from cleanprod.changelog.api import ObjectChangeViewSet
 from cleanprod.changerequests.api.views import ChangeRequestViewSet
@@ -57,6 +57,8 @@ urlpatterns = [
         for prefix, name in IO_VIEWS
     ),
     path("token/", TokenView.as_view(), name="token"),
+    path("token/logout/", LogoutView.as_view(), name="token-logout"),
+    path("token/logout-all/", LogoutAllView.as_view(), name="token-logout-all"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("plans/", include("cleanprod.plans.api.urls")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,7 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -55,8 +58,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cleanprod.changelog.middleware.ChangeContextMiddleware",
+    "cleanprod.portal.logfilters.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cleanprod.portal.csp.PathCSPMiddleware",
+    # Last, as axes asks: it turns a login that hit the lock-out into the lock-out response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cleanprod.urls"
@@ -127,7 +134,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring tokens (django-rest-knox), sent as ``Authorization: Token <token>``.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cleanprod.api.permissions.ActionPermission"],
@@ -135,6 +143,24 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "cleanprod.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cleanprod.accounts.throttling.AnonRateThrottle",
+        "cleanprod.accounts.throttling.UserRateThrottle",
+    ],
+    # Generous for people; scripts that need more ask their administrator. The token endpoint
+    # has its own stricter scope (password guessing through the API).
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("CLEANPROD_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("CLEANPROD_THROTTLE_USER", "600/min"),
+        "token": os.environ.get("CLEANPROD_THROTTLE_TOKEN", "10/min"),
+    },
+}
+# API tokens (django-rest-knox): stored as hashes, expire, a new one at every login.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("CLEANPROD_TOKEN_TTL_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cleanprod API",
@@ -164,11 +190,102 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out login before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "cleanprod.accounts.backends.UsccBackend",
 ]
-LOGIN_FAILURE_LIMIT = 5
-LOGIN_LOCKOUT_MINUTES = 15
+
+# Login lock-out (django-axes) for every login path: the login page, /admin/login/, /api/token/.
+# Two keys (see docs/operations.md, "Security settings"):
+# - the account (username, an enterprise's USCC counted as its account) from anywhere:
+#   AXES_FAILURE_LIMIT failures lock the account for AXES_COOLOFF_TIME;
+# - the account from one client address: CLEANPROD_ADDRESS_FAILURE_LIMIT (lower) failures block
+#   that address for that account only. Failures while blocked are not counted, so one address
+#   alone can never lock an account, and never touches accounts it did not try.
+AXES_HANDLER = "cleanprod.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLEANPROD_ACCOUNT_FAILURE_LIMIT", "10"))
+CLEANPROD_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CLEANPROD_ADDRESS_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLEANPROD_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "cleanprod.accounts.lockout.account_username"
+AXES_CLIENT_IP_CALLABLE = "cleanprod.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "cleanprod.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# The client address: REMOTE_ADDR unless a reverse proxy that overwrites this header is named,
+# e.g. CLEANPROD_TRUSTED_PROXY_HEADER=HTTP_X_REAL_IP (nginx: proxy_set_header X-Real-IP ...).
+CLEANPROD_TRUSTED_PROXY_HEADER = os.environ.get("CLEANPROD_TRUSTED_PROXY_HEADER", "")
+
+# Throttle counters live in the cache. LocMemCache is per process: with several worker processes
+# each keeps its own counts (limits are then per worker). CLEANPROD_CACHE_URL=db shares them
+# through the database (run `cleanprod createcachetable` once); redis://... uses Redis.
+_CACHE_URL = os.environ.get("CLEANPROD_CACHE_URL", "")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+elif _CACHE_URL in {"db", "database"}:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cleanprod_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script, no eval;
+# style sheets only from this site. Style *attributes* are allowed (style-src-attr): ECharts'
+# tooltips write them through innerHTML, and an attribute cannot run code. /admin/ and
+# /api/docs/ get a relaxed policy (cleanprod/portal/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs go to stderr (the service manager keeps them), every line with the request id that the
+# change log also records, so a 500's traceback can be found from the X-Request-ID header.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cleanprod.portal.logfilters.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": os.environ.get("CLEANPROD_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own handlers print only with DEBUG on; send its records to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # axes reports each failed login and lock-out as a warning; its INFO lines are chatter.
+        "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
+}
 
 # Bootstrap's alert classes for Django's message levels.
 MESSAGE_TAGS = {40: "danger"}

@@ -8,9 +8,12 @@ from typing import Any
 from rest_framework import serializers
 
 from cleanprod.api.viewsets import run_model_clean
+from cleanprod.platform.locking import VersionedSerializerMixin
 
 
-class CleanModelSerializer(serializers.ModelSerializer):
+class CleanModelSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    """Runs the model's clean(); versioned models show and accept ``version`` (409 if stale)."""
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         model = self.Meta.model

@@ -15,6 +15,7 @@ from rest_framework.serializers import ModelSerializer
 
 from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can
 from cleanprod.api.permissions import ActionPermission
+from cleanprod.platform.locking import VERSION, StaleObject, claim
 from cleanprod.registry.services import InUse, delete_object
 
 
@@ -34,6 +35,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         return super().get_queryset().restrict(self.request.user, VIEW)
 
     def perform_create(self, serializer: ModelSerializer) -> None:
+        serializer.validated_data.pop(VERSION, None)  # a new row starts at version 1
         with transaction.atomic():
             obj = serializer.save()
             if not can(self.request.user, ADD, obj):
@@ -43,7 +45,15 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: ModelSerializer) -> None:
         if not can(self.request.user, CHANGE, serializer.instance):
             raise PermissionDenied("You may not change this object.")
+        # Optimistic locking: a write that names the version it was based on is refused with
+        # 409 when another write came first; one without it is accepted (older clients) but is
+        # still checked against the version this request read, inside the same transaction.
+        expected = serializer.validated_data.pop(VERSION, None)
         with transaction.atomic():
+            try:
+                claim(serializer.instance, expected)
+            except StaleObject as exc:
+                raise Conflict(str(exc)) from exc
             obj = serializer.save()
             if not can(self.request.user, CHANGE, obj):
                 transaction.set_rollback(True)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cleanprod.platform.locking import VersionedFormMixin
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
@@ -11,8 +12,11 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name}（{obj.code}）"
 
 
-class StyledModelForm(forms.ModelForm):
-    """Bootstrap classes on every widget, and ``is-invalid`` on fields with errors."""
+class StyledModelForm(VersionedFormMixin, forms.ModelForm):
+    """Bootstrap classes on every widget, and ``is-invalid`` on fields with errors.
+
+    Forms of versioned models carry the version in a hidden field (optimistic locking).
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

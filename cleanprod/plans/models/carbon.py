@@ -68,8 +68,9 @@ class CarbonCalculation(models.Model):
     """The CO2 of an enterprise's year, computed with one pinned library version. Immutable:
     recalculating creates a new calculation that supersedes this one, which is kept."""
 
+    # PROTECT: calculations are kept history; the enterprise is deactivated instead.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import filters, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -19,6 +20,31 @@ from cleanprod.platform.locking import VERSION, StaleObject, claim
 from cleanprod.registry.services import InUse, delete_object
 
 
+class RestrictedSchema(AutoSchema):
+    """Documents the 409 of writes: a stale ``version`` (update) or kept history (delete)."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            responses.setdefault(
+                "409",
+                {
+                    "description": "Conflict: changed by someone else since the given version "
+                    "was read, or still referenced by records that must be kept.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"detail": {"type": "string"}},
+                                "required": ["detail"],
+                            }
+                        }
+                    },
+                },
+            )
+        return responses
+
+
 class RestrictedModelViewSet(viewsets.ModelViewSet):
     """CRUD whose every query goes through ``restrict(user, action)``.
 
@@ -27,6 +53,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     scope is refused and rolled back.
     """
 
+    schema = RestrictedSchema()
     permission_classes = [ActionPermission]
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = "__all__"

@@ -142,3 +142,45 @@ def test_schema_documents_version() -> None:
     schema = client.get("/api/schema/", {"format": "json"}).json()
     props = schema["components"]["schemas"]["Enterprise"]["properties"]
     assert props["version"]["type"] == "integer"
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "data"),
+    [
+        ("park", factories.park, {"name": "改名园区", "kind": "other", "region": "440305"}),
+        (
+            "agency",
+            factories.agency,
+            {"name": "改名机构", "region": "440305", "address": "新址"},
+        ),
+        (
+            "expert",
+            factories.expert,
+            {
+                "name": "改名专家",
+                "title": "senior",
+                "region": "440305",
+                "specialties": ["33"],
+                "employer_kind": "other",
+                "employer_name": "某大学",
+            },
+        ),
+    ],
+)
+def test_every_registry_edit_form_carries_and_checks_the_version(model, make, data) -> None:
+    obj = make()
+    if model == "agency":
+        data = {**data, "uscc": obj.uscc}
+    client = _login(authority("sz1", "440300"))
+    url = reverse(f"registry:{model}-edit", args=[obj.pk])
+    shown = re.search(r'name="version" value="(\d+)"', client.get(url).content.decode())
+    assert shown and shown.group(1) == "1"
+    type(obj).objects.filter(pk=obj.pk).update(version=2)  # another user saved meanwhile
+    response = client.post(url, {**data, "version": "1"})
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.name != data["name"]
+    response = client.post(url, {**data, "version": "2"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    obj.refresh_from_db()
+    assert obj.name == data["name"] and obj.version == 3

@@ -27,7 +27,11 @@ VERSION = "version"
 
 
 class Versioned(models.Model):
-    """Adds the ``version`` counter that :func:`claim` compares and bumps."""
+    """Adds the ``version`` counter that :func:`claim` compares and bumps.
+
+    A save that did not go through :func:`claim` (the admin, a script, a workflow step) still
+    raises the version, so a form opened before it is refused rather than overwriting it.
+    """
 
     version = models.PositiveIntegerField(
         gettext_lazy("version"),
@@ -38,6 +42,16 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        claimed = self.__dict__.pop("_version_claimed", False)
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not claimed and not adding:
+            type(self)._base_manager.filter(pk=self.pk).update(version=F(VERSION) + 1)
+            self.version = (
+                type(self)._base_manager.filter(pk=self.pk).values_list(VERSION, flat=True).get()
+            )
 
 
 class StaleObject(Exception):
@@ -92,6 +106,7 @@ def claim(obj: models.Model, expected: int | None = None) -> None:
     if updated != 1:
         raise StaleObject(conflict_message(obj))
     obj.version = base + 1  # type: ignore[attr-defined]
+    obj._version_claimed = True  # the following save() must not raise it again
 
 
 class VersionedFormMixin(forms.BaseForm):

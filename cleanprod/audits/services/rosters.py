@@ -89,6 +89,7 @@ def _claim(roster: Roster, expected_version: int | None) -> None:
         claim(roster, expected_version)
     except StaleObject as exc:
         raise Conflict(str(exc)) from exc
+    roster.__dict__.pop("_version_claimed", None)  # the roster row itself is not saved here
 
 
 @transaction.atomic

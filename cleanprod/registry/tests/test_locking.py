@@ -31,6 +31,7 @@ def _form_data(page: str, enterprise: Enterprise) -> dict[str, str]:
     """What the browser would submit for the edit page as loaded (hidden version included)."""
     version = re.search(r'name="version" value="(\d+)"', page)
     assert version, "the edit form carries the version in a hidden field"
+    assert 'type="hidden" name="version"' in page and 'for="id_version"' not in page
     return {
         "uscc": enterprise.uscc,
         "name": enterprise.name,
@@ -82,6 +83,21 @@ def test_reloading_after_a_conflict_saves() -> None:
     assert client.post(url, {**fresh, "address": "甲"}).status_code == 302
     e.refresh_from_db()
     assert (e.address, e.version) == ("甲", 6)
+
+
+def test_a_save_elsewhere_raises_the_version_so_an_open_form_is_refused() -> None:
+    e = factories.enterprise()
+    client = _login(authority("sz1", "440300"))
+    url = reverse("registry:enterprise-edit", args=[e.pk])
+    opened = _form_data(client.get(url).content.decode(), e)
+    other = Enterprise.objects.get(pk=e.pk)
+    other.contact_name = "管理员在后台改的"  # e.g. the Django admin: a plain save()
+    other.save()
+    assert other.version == 2
+    response = client.post(url, {**opened, "contact_name": "表单里的"})
+    assert response.status_code == 200 and CONFLICT in response.content.decode()
+    e.refresh_from_db()
+    assert e.contact_name == "管理员在后台改的"
 
 
 def test_a_save_racing_between_read_and_write_is_refused() -> None:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.locking import Versioned
 
 
 class Party(models.TextChoices):
@@ -35,7 +36,7 @@ class RestrictedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
     """Django's user manager whose querysets have ``restrict()``."""
 
 
-class User(AbstractUser):
+class User(Versioned, AbstractUser):
     """A platform user. Authorities are bound to a region node (none = national)."""
 
     changelog = True
@@ -53,10 +54,12 @@ class User(AbstractUser):
         _("department"), max_length=8, choices=Department.choices, blank=True
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # PROTECT: an organisation's accounts block its deletion rather than vanish with it;
+    # deactivating the organisation deactivates its accounts.
     enterprise = models.ForeignKey(
         "registry.Enterprise",
         verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="accounts",
@@ -64,7 +67,7 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         "registry.Agency",
         verbose_name=_("consulting agency"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="accounts",
@@ -72,7 +75,7 @@ class User(AbstractUser):
     expert = models.OneToOneField(
         "registry.Expert",
         verbose_name=_("expert"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="account",

@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from cleanprod.accounts.permissions import CHANGE, changed_fields, check_fields
 from cleanprod.api.viewsets import run_model_clean
 from cleanprod.core.text import clean_text
+from cleanprod.platform.locking import VersionedSerializerMixin
 
 
 class CleanCharField(serializers.CharField):
@@ -49,7 +50,9 @@ class TextModelSerializer(serializers.ModelSerializer):
     }
 
 
-class CleanModelSerializer(TextModelSerializer):
+class CleanModelSerializer(VersionedSerializerMixin, TextModelSerializer):
+    """Runs the model's clean(); versioned models show and accept ``version`` (409 if stale)."""
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         model = self.Meta.model

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import filters, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -22,7 +23,33 @@ from cleanprod.accounts.permissions import (
     check_fields,
 )
 from cleanprod.api.permissions import ActionPermission
+from cleanprod.platform.locking import VERSION, StaleObject, claim
 from cleanprod.registry.services import InUse, delete_object
+
+
+class RestrictedSchema(AutoSchema):
+    """Documents the 409 of writes: a stale ``version`` (update) or kept history (delete)."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            responses.setdefault(
+                "409",
+                {
+                    "description": "Conflict: changed by someone else since the given version "
+                    "was read, or still referenced by records that must be kept.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"detail": {"type": "string"}},
+                                "required": ["detail"],
+                            }
+                        }
+                    },
+                },
+            )
+        return responses
 
 
 class RestrictedModelViewSet(viewsets.ModelViewSet):
@@ -33,6 +60,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     scope is refused and rolled back.
     """
 
+    schema = RestrictedSchema()
     permission_classes = [ActionPermission]
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = "__all__"
@@ -41,6 +69,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         return super().get_queryset().restrict(self.request.user, VIEW)
 
     def perform_create(self, serializer: ModelSerializer) -> None:
+        serializer.validated_data.pop(VERSION, None)  # a new row starts at version 1
         with transaction.atomic():
             obj = serializer.save()
             if not can(self.request.user, ADD, obj):
@@ -55,7 +84,15 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
             check_fields(self.request.user, CHANGE, serializer.instance, changed)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
+        # Optimistic locking: a write that names the version it was based on is refused with
+        # 409 when another write came first; one without it is accepted (older clients) but is
+        # still checked against the version this request read, inside the same transaction.
+        expected = serializer.validated_data.pop(VERSION, None)
         with transaction.atomic():
+            try:
+                claim(serializer.instance, expected)
+            except StaleObject as exc:
+                raise Conflict(str(exc)) from exc
             obj = serializer.save()
             if not can(self.request.user, CHANGE, obj):
                 transaction.set_rollback(True)

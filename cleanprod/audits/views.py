@@ -31,6 +31,7 @@ from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
 from cleanprod.changelog.views import history_of
 from cleanprod.core import review as core_review
+from cleanprod.platform.locking import parse_version
 from cleanprod.registry.models import Enterprise, Park
 
 
@@ -92,13 +93,20 @@ def roster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 else None
             )
             roster_services.add_entry(
-                request.user, roster, form.cleaned_data["reason"], enterprise=enterprise, park=park
+                request.user,
+                roster,
+                form.cleaned_data["reason"],
+                enterprise=enterprise,
+                park=park,
+                expected_version=_version(request),
             )
         elif action == "remove":
             entry = get_object_or_404(roster.entries, pk=request.POST.get("entry"))
-            roster_services.remove_entry(request.user, entry, request.POST.get("reason", ""))
+            roster_services.remove_entry(
+                request.user, entry, request.POST.get("reason", ""), _version(request)
+            )
         elif action == "publish":
-            roster_services.publish(request.user, roster)
+            roster_services.publish(request.user, roster, _version(request))
             messages.success(request, _("Published. Audits were opened and enterprises notified."))
         else:
             raise Http404
@@ -226,6 +234,14 @@ def _option(request: HttpRequest, audit: Audit) -> Option:
     return get_object_or_404(audit.options, pk=request.POST.get("option"))
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The version of the row the page showed (optimistic locking), None when not sent."""
+    try:
+        return parse_version(request.POST.get("version"))
+    except ValueError as exc:
+        raise WorkflowError(_("The page sent an invalid version; reload it.")) from exc
+
+
 def _act_transition(request: HttpRequest, audit: Audit) -> str:
     audit_services.transition(
         request.user, audit, request.POST["step"], request.POST.get("note", "")
@@ -283,6 +299,7 @@ def _act_screen(request: HttpRequest, audit: Audit) -> str:
         _option(request, audit),
         request.POST.get("keep") == "1",
         request.POST.get("barrier", ""),
+        expected_version=_version(request),
     )
     return _("Option screened.")
 
@@ -290,7 +307,12 @@ def _act_screen(request: HttpRequest, audit: Audit) -> str:
 def _act_feasibility(request: HttpRequest, audit: Audit) -> str:
     form = forms.FeasibilityForm(request.POST)
     _require_valid(form)
-    option_services.analyse_feasibility(request.user, _option(request, audit), **form.cleaned_data)
+    option_services.analyse_feasibility(
+        request.user,
+        _option(request, audit),
+        **form.cleaned_data,
+        expected_version=_version(request),
+    )
     return _("Feasibility analysed.")
 
 
@@ -300,6 +322,7 @@ def _act_decide(request: HttpRequest, audit: Audit) -> str:
         _option(request, audit),
         request.POST.get("approve") == "1",
         request.POST.get("barrier", ""),
+        expected_version=_version(request),
     )
     return _("Decision recorded.")
 
@@ -317,12 +340,15 @@ def _act_implement(request: HttpRequest, audit: Audit) -> str:
         _option(request, audit),
         actual_investment=form.cleaned_data["actual_investment"],
         benefits=benefits,
+        expected_version=_version(request),
     )
     return _("Implementation recorded.")
 
 
 def _act_verify(request: HttpRequest, audit: Audit) -> str:
-    option_services.verify(request.user, _option(request, audit))
+    option_services.verify(
+        request.user, _option(request, audit), expected_version=_version(request)
+    )
     return _("Benefits verified.")
 
 

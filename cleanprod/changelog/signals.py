@@ -94,7 +94,12 @@ def record(
 
 @receiver(pre_save)
 def _before_save(sender: type[models.Model], instance: models.Model, **kw: Any) -> None:
-    if not tracked(sender) or kw.get("raw"):
+    if kw.get("raw"):
+        # loaddata (a restore) saves raw, then sets many-to-many links on the same instance:
+        # remember it so that those links are not logged as changes either.
+        instance._changelog_raw = True
+        return
+    if not tracked(sender):
         return
     if instance.pk is None:
         instance._changelog_before = None
@@ -131,7 +136,7 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kw: Any)
 
 @receiver(m2m_changed)
 def _m2m(sender: Any, instance: models.Model, action: str, reverse: bool, **kw: Any) -> None:
-    if reverse or not tracked(type(instance)):
+    if reverse or not tracked(type(instance)) or getattr(instance, "_changelog_raw", False):
         return
     if action in ("pre_add", "pre_remove", "pre_clear"):
         instance._changelog_m2m_before = snapshot(instance)

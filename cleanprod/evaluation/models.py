@@ -62,7 +62,8 @@ class Assessment(models.Model):
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
+        # PROTECT: assessments are regulated history; the enterprise is deactivated instead.
+        on_delete=models.PROTECT,
         related_name="assessments",
     )
     system = models.ForeignKey(

@@ -3,6 +3,7 @@
 from django import forms
 
 from cleanprod.forms_base import CleanTextMixin
+from cleanprod.platform.locking import VersionedFormMixin
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
@@ -12,8 +13,11 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name}（{obj.code}）"
 
 
-class StyledModelForm(CleanTextMixin, forms.ModelForm):
-    """Bootstrap classes on every widget, ``is-invalid`` on fields with errors; clean text."""
+class StyledModelForm(VersionedFormMixin, CleanTextMixin, forms.ModelForm):
+    """Bootstrap classes on every widget, ``is-invalid`` on fields with errors; clean text.
+
+    Forms of versioned models carry the version in a hidden field (optimistic locking).
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.industries.models import Industry, IndustryGroup, validate_class_code
+from cleanprod.platform.locking import Versioned
 from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.validators import validate_uscc
 
@@ -19,10 +20,11 @@ class RegionalQuerySet(RestrictedQuerySet):
         return self.filter(subtree_q("region_id", region.code, region.level))
 
 
-class Synthetic(models.Model):
+class Synthetic(Versioned):
     """Rows made by ``cleanprod demo`` carry ``synthetic=True`` and say so wherever shown.
 
-    Registry objects are tracked by the change log.
+    Registry objects are tracked by the change log and carry a version (optimistic locking,
+    :mod:`cleanprod.platform.locking`): every one of them is edited through forms or the API.
     """
 
     changelog = True
@@ -35,7 +37,22 @@ class Synthetic(models.Model):
         abstract = True
 
 
-class Park(Synthetic):
+class Deactivatable(models.Model):
+    """An organisation that is deactivated (停用) with a reason instead of being deleted.
+
+    Organisations with regulated history cannot be deleted (their audits, assessments,
+    engagements and credit events point at them); deactivation keeps every row and says why.
+    """
+
+    active = models.BooleanField(_("active"), default=True)
+    deactivated_reason = models.TextField(_("reason for deactivation"), blank=True)
+    deactivated_on = models.DateField(_("deactivated on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Park(Synthetic, Deactivatable):
     """园区 / 产业集群: an industrial park or cluster and its member enterprises."""
 
     class Kind(models.TextChoices):
@@ -67,7 +84,7 @@ class Park(Synthetic):
         return reverse("registry:park-detail", args=[self.pk])
 
 
-class Enterprise(Synthetic):
+class Enterprise(Synthetic, Deactivatable):
     """An enterprise identified by its 统一社会信用代码."""
 
     class Status(models.TextChoices):
@@ -160,7 +177,7 @@ class Enterprise(Synthetic):
         ]
 
 
-class Agency(Synthetic):
+class Agency(Synthetic, Deactivatable):
     """清洁生产审核咨询服务机构: a consulting agency, filed (备案) with an authority."""
 
     uscc = models.CharField(
@@ -238,10 +255,11 @@ class Engagement(Synthetic):
         on_delete=models.PROTECT,
         related_name="engagements",
     )
+    # PROTECT: an engagement is regulated history (who served whom); it is ended, not deleted.
     enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="engagements",
     )
     start_date = models.DateField(_("start date"))
@@ -267,7 +285,7 @@ class Engagement(Synthetic):
             raise ValidationError({"end_date": _("The engagement ends before it starts.")})
 
 
-class Expert(Synthetic):
+class Expert(Synthetic, Deactivatable):
     """专家: a member of the expert pool, with specialties by industry division."""
 
     class Title(models.TextChoices):
@@ -293,24 +311,27 @@ class Expert(Synthetic):
     employer_kind = models.CharField(
         _("employer kind"), max_length=16, choices=EmployerKind.choices
     )
+    # PROTECT: the employer is the conflict-of-interest key of panel draws; it must not be
+    # cleared silently by deleting the organisation.
     employer_enterprise = models.ForeignKey(
         Enterprise,
         verbose_name=_("employer (enterprise)"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="experts",
     )
+    # PROTECT: the employer is the conflict-of-interest key of panel draws; it must not be
+    # cleared silently by deleting the organisation.
     employer_agency = models.ForeignKey(
         Agency,
         verbose_name=_("employer (agency)"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="experts",
     )
     employer_name = models.CharField(_("employer"), max_length=128, blank=True)
-    active = models.BooleanField(_("active"), default=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

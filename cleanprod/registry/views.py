@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -241,7 +243,8 @@ class ObjectEditMixin(LoginRequiredMixin):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             self.object = services.save_form(self.request.user, form, self.action)
-        except PermissionDenied as exc:
+        except (PermissionDenied, services.StaleObject) as exc:
+            # The form comes back with what the user typed and the reason; nothing was saved.
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         return HttpResponseRedirect(self.object.get_absolute_url())
@@ -260,13 +263,49 @@ class ObjectEditMixin(LoginRequiredMixin):
         return context
 
 
+class DeactivateForm(django_forms.Form):
+    """The reason an organisation is deactivated instead of deleted (required)."""
+
+    reason = django_forms.CharField(
+        label=_("Reason for deactivation"),
+        widget=django_forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        max_length=2000,
+    )
+
+
 class ObjectDeleteView(LoginRequiredMixin, DeleteView):
-    """Confirm, then delete through the service (scope checked, change logged)."""
+    """Confirm, then delete through the service (scope checked, change logged).
+
+    The confirmation lists what blocks the deletion (kept history) and what would be deleted
+    along with the object; when deletion is blocked it offers deactivation with a reason.
+    """
 
     template_name = "registry/object_confirm_delete.html"
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.model.objects.restrict(self.request.user, DELETE)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["plan"] = services.deletion_plan(self.request.user, self.object)
+        context["can_deactivate"] = services.can_deactivate(self.request.user, self.object)
+        context.setdefault("deactivate_form", DeactivateForm())
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("deactivate"):
+            self.object = self.get_object()
+            form = DeactivateForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(deactivate_form=form))
+            try:
+                services.deactivate(request.user, self.object, form.cleaned_data["reason"])
+            except services.StaleObject as exc:
+                form.add_error(None, str(exc))
+                return self.render_to_response(self.get_context_data(deactivate_form=form))
+            messages.success(request, _("Deactivated; every record that refers to it is kept."))
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:

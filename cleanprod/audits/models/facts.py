@@ -10,7 +10,8 @@ from cleanprod.registry.models import Enterprise
 class Fact(models.Model):
     changelog = True
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: the facts that put an enterprise on a mandatory roster are regulated evidence.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     evidence = models.CharField(_("evidence"), max_length=255)
     recorded = models.DateTimeField(auto_now_add=True)

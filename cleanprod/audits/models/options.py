@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.audits.models.audits import Audit
+from cleanprod.platform.locking import Versioned
 
 # The yearly benefits an option can have (expected when proposed, verified when implemented):
 # (field suffix, label, unit). Pollutants and CO2 are those the plans set targets for.
@@ -50,7 +51,7 @@ class OptionStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Option(models.Model):
+class Option(Versioned):
     changelog = True
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="options")

@@ -132,7 +132,8 @@ class CreditEvent(models.Model):
         FALSIFICATION = "falsification", _("Falsification")
         SUSPENSION = "suspension", _("Suspension")
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="credit_events")
+    # PROTECT: an agency's credit record must survive it (deactivate the agency instead).
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="credit_events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     reason = models.TextField(_("reason"))
     audit = models.ForeignKey(Audit, on_delete=models.SET_NULL, null=True, blank=True)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.locking import Versioned
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 
@@ -38,7 +39,7 @@ class ProvincialRules(models.Model):
         return f"{self.region.name} {self.version}"
 
 
-class Roster(models.Model):
+class Roster(Versioned):
     changelog = True
 
     class Kind(models.TextChoices):

@@ -18,6 +18,7 @@ from cleanprod.audits.services.errors import Conflict, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, WORKERS
 from cleanprod.changelog.bulk import logged_update
 from cleanprod.core import economics
+from cleanprod.platform.locking import StaleObject, claim
 
 
 def high_cost_threshold() -> float:
@@ -28,6 +29,22 @@ def high_cost_threshold() -> float:
 def _editable(audit: Audit, phases: tuple[str, ...]) -> None:
     if audit.phase not in phases:
         raise Conflict(_("Options cannot be changed in the audit's current phase."))
+
+
+def _claim(option: Option, expected_version: int | None) -> None:
+    """Optimistic lock: refuse a step based on a copy someone else has changed since.
+
+    Called after the step's own checks, just before saving: a refused check then leaves the
+    in-memory version as it was (the rolled-back claim would otherwise have advanced it).
+
+    ``expected_version`` is the version the user's page showed; without it, the version this
+    request read. Two users racing the same option (one keeps it, the other rejects it) cannot
+    both succeed: the second is told, not "success".
+    """
+    try:
+        claim(option, expected_version)
+    except StaleObject as exc:
+        raise Conflict(str(exc)) from exc
 
 
 @transaction.atomic
@@ -60,10 +77,17 @@ def add_option(
 
 
 @transaction.atomic
-def screen(user: Any, option: Option, keep: bool, barrier: str = "") -> Option:
+def screen(
+    user: Any, option: Option, keep: bool, barrier: str = "", expected_version: int | None = None
+) -> Option:
     _require(user, option.audit, WORKERS)
     _editable(option.audit, (Phase.OPTIONS,))
-    return _set_status(option, OptionStatus.SCREENED if keep else OptionStatus.REJECTED, barrier)
+    return _set_status(
+        option,
+        OptionStatus.SCREENED if keep else OptionStatus.REJECTED,
+        barrier,
+        expected_version,
+    )
 
 
 @transaction.atomic
@@ -74,6 +98,7 @@ def analyse_feasibility(
     annual_net_cash_flow: Decimal,
     lifetime_years: int,
     discount_rate: Decimal,
+    expected_version: int | None = None,
 ) -> Option:
     """Payback N = I/F, NPV = Σ F/(1+i)^j − I, NPVR = NPV/I, IRR (exact root)."""
     _require(user, option.audit, WORKERS)
@@ -87,18 +112,30 @@ def analyse_feasibility(
     option.payback_years = result.payback_years
     option.npv, option.npvr, option.irr = result.npv, result.npvr, result.irr
     option.status = OptionStatus.FEASIBLE
+    _claim(option, expected_version)
     option.save()
     return option
 
 
 @transaction.atomic
-def decide(user: Any, option: Option, approve: bool, barrier: str = "") -> Option:
+def decide(
+    user: Any,
+    option: Option,
+    approve: bool,
+    barrier: str = "",
+    expected_version: int | None = None,
+) -> Option:
     """Approve an option for implementation, or reject it with the barrier recorded."""
     _require(user, option.audit, WORKERS)
     _editable(option.audit, (Phase.OPTIONS, Phase.FEASIBILITY))
     if approve and option.high_cost and option.npv is None:
         raise PreconditionFailed(_("Analyse the feasibility of a medium/high-cost option first."))
-    return _set_status(option, OptionStatus.APPROVED if approve else OptionStatus.REJECTED, barrier)
+    return _set_status(
+        option,
+        OptionStatus.APPROVED if approve else OptionStatus.REJECTED,
+        barrier,
+        expected_version,
+    )
 
 
 @transaction.atomic
@@ -109,6 +146,7 @@ def implement(
     actual_investment: Decimal,
     on: dt.date | None = None,
     benefits: dict[str, Decimal] | None = None,
+    expected_version: int | None = None,
 ) -> Option:
     """Record implementation with the actual investment and the measured yearly benefits."""
     _require(user, option.audit, WORKERS)
@@ -128,13 +166,19 @@ def implement(
     for key, value in (benefits or {}).items():
         setattr(option, f"verified_{key}", value)
     option.status = OptionStatus.IMPLEMENTED
+    _claim(option, expected_version)
     option.save()
     refresh_totals(option.audit)
     return option
 
 
 @transaction.atomic
-def verify(user: Any, option: Option, benefits: dict[str, Decimal] | None = None) -> Option:
+def verify(
+    user: Any,
+    option: Option,
+    benefits: dict[str, Decimal] | None = None,
+    expected_version: int | None = None,
+) -> Option:
     """The authority confirms an implemented option's benefits (e.g. at acceptance)."""
     _require(user, option.audit, frozenset({AUTHORITY}))
     if option.status != OptionStatus.IMPLEMENTED:
@@ -143,6 +187,7 @@ def verify(user: Any, option: Option, benefits: dict[str, Decimal] | None = None
         setattr(option, f"verified_{key}", value)
     option.status = OptionStatus.VERIFIED
     option.verified_on = today()
+    _claim(option, expected_version)
     option.save()
     refresh_totals(option.audit)
     return option
@@ -160,9 +205,12 @@ def refresh_totals(audit: Audit) -> None:
     )
 
 
-def _set_status(option: Option, status: str, barrier: str) -> Option:
+def _set_status(
+    option: Option, status: str, barrier: str, expected_version: int | None = None
+) -> Option:
     if status == OptionStatus.REJECTED and not barrier.strip():
         raise PreconditionFailed(_("Record the barrier that rules the option out."))
+    _claim(option, expected_version)
     option.status = status
     option.rejection_barrier = barrier if status == OptionStatus.REJECTED else ""
     option.save()

@@ -21,6 +21,7 @@ from cleanprod.audits.rules import assess, effective_rules
 from cleanprod.audits.services.audits import open_audit, today
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.changelog.bulk import logged_bulk_create, logged_update
+from cleanprod.platform.locking import StaleObject, claim
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 
@@ -82,6 +83,16 @@ def _draft(roster: Roster) -> None:
         raise Conflict(_("A published roster cannot be changed."))
 
 
+def _claim(roster: Roster, expected_version: int | None) -> None:
+    """Optimistic lock on the roster: every change to it or its entries bumps its version, so
+    an officer acting on a page that no longer shows the roster as it is gets a conflict."""
+    try:
+        claim(roster, expected_version)
+    except StaleObject as exc:
+        raise Conflict(str(exc)) from exc
+    roster.__dict__.pop("_version_claimed", None)  # the roster row itself is not saved here
+
+
 @transaction.atomic
 def add_entry(
     user: Any,
@@ -89,6 +100,7 @@ def add_entry(
     reason: str,
     enterprise: Enterprise | None = None,
     park: Park | None = None,
+    expected_version: int | None = None,
 ) -> RosterEntry:
     _authority(user, roster)
     _draft(roster)
@@ -99,6 +111,7 @@ def add_entry(
         raise NotAllowed(_("Choose an enterprise or park in your scope."))
     if not Region.objects.subtree(roster.region).filter(code=subject.region_id).exists():
         raise PreconditionFailed(_("It lies outside the roster's region."))
+    _claim(roster, expected_version)
     if enterprise is not None and roster.entries.filter(enterprise=enterprise).exists():
         entry = roster.entries.get(enterprise=enterprise)
         entry.removed, entry.removal_reason = False, ""
@@ -116,22 +129,27 @@ def add_entry(
 
 
 @transaction.atomic
-def remove_entry(user: Any, entry: RosterEntry, reason: str) -> RosterEntry:
+def remove_entry(
+    user: Any, entry: RosterEntry, reason: str, expected_version: int | None = None
+) -> RosterEntry:
     _authority(user, entry.roster)
     _draft(entry.roster)
     if not reason.strip():
         raise PreconditionFailed(_("Give the reason for removing it."))
+    _claim(entry.roster, expected_version)
     entry.removed, entry.removal_reason = True, reason
     entry.save()
     return entry
 
 
 @transaction.atomic
-def publish(user: Any, roster: Roster) -> Roster:
+def publish(user: Any, roster: Roster, expected_version: int | None = None) -> Roster:
     """Publish: open an audit per entry with its statutory deadlines, notify the enterprises."""
     from cleanprod.notifications.services import notify
 
     _authority(user, roster)
+    if expected_version is not None:
+        _claim(roster, expected_version)
     updated = logged_update(
         Roster.objects.filter(pk=roster.pk, status=Roster.Status.DRAFT),
         status=Roster.Status.PUBLISHED,

@@ -70,8 +70,9 @@ class CarbonCalculation(models.Model):
 
     changelog = True
 
+    # PROTECT: calculations are kept history; the enterprise is deactivated instead.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")

@@ -18,8 +18,9 @@ from cleanprod.registry.models import Enterprise
 class EnterpriseFact(models.Model):
     """Denormalized enterprise columns, filled from the enterprise on save."""
 
+    # PROTECT: training attendance, capacity and adoption feed the plans' metrics (history).
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="+"
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     industry_code = models.CharField(max_length=4)

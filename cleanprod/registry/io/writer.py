@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.permissions import ADD, CHANGE
 from cleanprod.changelog.models import Action, ObjectChange
 from cleanprod.changelog.signals import record, region_of
+from cleanprod.platform.locking import is_versioned
 from cleanprod.registry.io.bulk import insert, insert_objects, update
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ def write_all(importer: Importer, pending: Pending) -> None:
     for row in pending.update:
         row.obj.updated = stamp
     update(model, [row.obj for row in pending.update], pending.update_fields)
+    bump_versions(model, [row.obj.pk for row in pending.update])
     write_m2m(model, pending)
     importer.progress("write", total, total)
     check_scope(importer, pending.create, ADD)
@@ -61,6 +64,15 @@ def write_all(importer: Importer, pending: Pending) -> None:
     importer.result.updated = len(pending.update)
     if not importer.dry_run:
         log_changes(pending)
+
+
+def bump_versions(model: type[models.Model], pks: list[Any]) -> None:
+    """Raise the version of rows the import changed, so that an edit form opened before the
+    import is refused on save (optimistic locking) instead of overwriting the imported values."""
+    if not pks or not is_versioned(model):
+        return
+    for start in range(0, len(pks), 900):
+        model._base_manager.filter(pk__in=pks[start : start + 900]).update(version=F("version") + 1)
 
 
 def write_m2m(model: type[models.Model], pending: Pending) -> None:

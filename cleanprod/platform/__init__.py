@@ -1,0 +1,1 @@
+"""Model-free framework pieces shared by the apps (no concrete models live here)."""

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cleanprod.audits.models import Audit, Deadline, Option, Review, Roster, RosterEntry
+from cleanprod.audits.workflow import TRANSITIONS
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -117,3 +118,10 @@ class RosterSerializer(serializers.ModelSerializer):
             "rules_version",
             "published_at",
         ]
+
+
+class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of ``POST /api/audits/{id}/transition/``: a known step and an optional note."""
+
+    step = serializers.ChoiceField(choices=[(t.name, t.label) for t in TRANSITIONS.values()])
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.api import serializers as s
-from cleanprod.audits.dashboard import audit_dashboard
+from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Review, Roster, RosterEntry
 from cleanprod.audits.services import Conflict, NotAllowed, WorkflowError
@@ -29,10 +29,7 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         return Audit.objects.restrict(self.request.user, VIEW).prefetch_related("deadlines")
 
     @extend_schema(
-        request=inline_serializer(
-            "TransitionRequest",
-            {"step": serializers.CharField(), "note": serializers.CharField(required=False)},
-        ),
+        request=s.TransitionSerializer,
         responses={200: s.AuditSerializer},
     )
     @action(detail=True, methods=["post"])
@@ -43,10 +40,11 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         missing preconditions; 403 when the user may not take it.
         """
         audit = self.get_object()
-        data = request.data if isinstance(request.data, dict) else {}
+        body = s.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # 400 naming ``step`` or ``note``
         try:
             audit = audit_services.transition(
-                request.user, audit, str(data.get("step", "")), str(data.get("note", ""))
+                request.user, audit, body.validated_data["step"], body.validated_data["note"]
             )
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -57,6 +55,12 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.AuditSerializer(audit).data)
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="Region code (default: own region)"),
+            OpenApiParameter("year", int, description="Audit year"),
+            OpenApiParameter("industry", str, description="Industry code (GB/T 4754) or prefix"),
+            OpenApiParameter("group", str, description="Industry group slug"),
+        ],
         responses=inline_serializer(
             "AuditDashboard",
             {
@@ -64,13 +68,16 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
                 "by_phase": serializers.ListField(),
                 "children": serializers.ListField(),
             },
-        )
+        ),
     )
     @action(detail=False, methods=["get"])
     def dashboard(self, request: Request) -> Response:
         """Audits by phase, overdue, evaluation/acceptance results and implementation rates for
         the caller's scope; ``region``, ``year``, ``industry``, ``group`` narrow it."""
-        return Response(audit_dashboard(request.user, request.query_params))
+        try:
+            return Response(audit_dashboard(request.user, request.query_params))
+        except InvalidParameters as exc:
+            raise serializers.ValidationError(exc.errors) from exc
 
 
 class OptionViewSet(viewsets.ReadOnlyModelViewSet):

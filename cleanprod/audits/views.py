@@ -55,7 +55,7 @@ def _parsed(form: Any) -> dict[str, Any]:
 
 def bad_request_page(request: HttpRequest, back: str) -> HttpResponse:
     """400: the page shows the messages (naming the fields) and a link back to ``back``."""
-    return render(request, "audits/bad_request.html", {"back": back}, status=400)
+    return render(request, "bad_request.html", {"back": back}, status=400)
 
 
 class RosterListView(ListView):  # type: ignore[type-arg]

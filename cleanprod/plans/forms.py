@@ -40,3 +40,9 @@ class TechnologyForm(forms.ModelForm):
         if commit:
             tech.save()
         return tech
+
+
+class AllocationValueForm(forms.Form):
+    """The value of a target allocation (a finite number)."""
+
+    value = forms.DecimalField(max_digits=18, decimal_places=4, label=_("Value"))

@@ -107,7 +107,8 @@ class RosterViewSet(viewsets.ReadOnlyModelViewSet):
         return Roster.objects.restrict(self.request.user, VIEW).order_by("-year", "pk")
 
     @extend_schema(responses=s.RosterEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Every entry as a bare list (rosters are bounded); the schema must not claim a page.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def entries(self, request: Request, pk: Any = None) -> Response:
         roster = self.get_object()
         rows = RosterEntry.objects.restrict(request.user, VIEW).filter(roster=roster)

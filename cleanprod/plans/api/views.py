@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cleanprod.accounts.permissions import VIEW
-from cleanprod.plans.dashboard import dashboard
+from cleanprod.plans.dashboard import InvalidParameters, dashboard
 from cleanprod.plans.decomposition import decomposition
 from cleanprod.plans.models import CarbonCalculation, Target, TargetAllocation, Technology
 from cleanprod.regions.models import Region
@@ -144,4 +144,8 @@ class ProgressDashboardView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        return Response(dashboard(request.user, request.query_params))
+        """The figures; 400 ``{"year": [...]}`` when a parameter is malformed."""
+        try:
+            return Response(dashboard(request.user, request.query_params))
+        except InvalidParameters as exc:
+            raise serializers.ValidationError(exc.errors) from exc

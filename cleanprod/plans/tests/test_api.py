@@ -60,3 +60,10 @@ def test_schema_includes_plans_endpoints(world: World) -> None:
     schema = APIClient().get("/api/schema/?format=json").json()
     assert "/api/plans/dashboard/" in schema["paths"]
     assert "/api/plans/targets/{slug}/decomposition/" in schema["paths"]
+
+
+def test_dashboard_parameters_are_refused_naming_the_field(world: World) -> None:
+    gd = _api(authority("gd", "440000"))
+    response = gd.get("/api/plans/dashboard/?year=abc&industry=3%27")
+    assert response.status_code == 400
+    assert set(response.json()) == {"year", "industry"}

@@ -92,7 +92,10 @@ class ExportAPIView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The file in the asked format, with its real content type (not octet-stream).
+        responses={
+            (200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()
+        },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if not can_any(request.user, EXPORT, self.spec.model):

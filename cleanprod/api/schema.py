@@ -33,7 +33,14 @@ COMMON = {
     "405": ("Method not allowed.", {JSON: {"schema": ERROR}}),
     "429": ("Too many requests (throttled or locked out).", {JSON: {"schema": ERROR}}),
 }
-METHODS = {"get", "post", "put", "patch", "delete"}
+# Writes to an existing object: it changed since it was read (optimistic locking) or, for a
+# delete, other records still refer to it.
+CONFLICT = (
+    "Conflict: the object changed since it was read, or is still referenced.",
+    {JSON: {"schema": ERROR}},
+)
+WRITES = {"put", "patch", "delete"}
+METHODS = {"get", "post", *WRITES}
 
 
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -43,6 +50,7 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             if method not in METHODS:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, (description, content) in COMMON.items():
+            common = {**COMMON, "409": CONFLICT} if method in WRITES else COMMON
+            for code, (description, content) in common.items():
                 responses.setdefault(code, {"description": description, "content": content})
     return result

@@ -21,7 +21,7 @@ from cleanprod.plans.cobenefits import audit_cobenefits
 from cleanprod.plans.dashboard import InvalidParameters, resolve_region
 from cleanprod.plans.dashboard import dashboard as dashboard_data
 from cleanprod.plans.decomposition import allocate, can_allocate, decomposition, metric_of
-from cleanprod.plans.forms import AllocationValueForm, TechnologyForm
+from cleanprod.plans.forms import AllocationValueForm, LibraryChoiceForm, TechnologyForm
 from cleanprod.plans.models import (
     AnnualPlan,
     CarbonCalculation,
@@ -178,8 +178,11 @@ def carbon_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not CarbonCalculation.objects.restrict(request.user, "change").filter(pk=pk).exists():
             raise PermissionDenied
-        chosen = request.POST.get("library", "")
-        library = get_object_or_404(libraries, pk=int(chosen) if chosen.isdigit() else 0)
+        # A form: ``"²".isdigit()`` is true but int("²") fails, so a hand check let a 500 through.
+        form = LibraryChoiceForm(request.POST)
+        library = get_object_or_404(
+            libraries, pk=form.cleaned_data["library"] if form.is_valid() else 0
+        )
         new = carbon.recalculate(calc, library, user=request.user)
         messages.success(request, _("Recalculated; the previous calculation is kept."))
         return redirect(new.get_absolute_url())

@@ -23,7 +23,10 @@ from django.core.management import call_command
 from rest_framework.throttling import SimpleRateThrottle
 
 from cleanprod.accounts.tests.factories import PASSWORD, authority
+from cleanprod.audits.models import Roster, RosterEntry
 from cleanprod.industries.loader import load_groups, load_industries
+from cleanprod.plans.summary import refresh_summaries
+from cleanprod.plans.tests.world import build_world
 from cleanprod.regions.loader import load_regions
 from cleanprod.registry.tests import factories
 
@@ -71,6 +74,43 @@ def test_schema_is_valid_openapi_3(tmp_path: Path) -> None:
         assert "year" in names, (path, names)
 
 
+def _known_keys(exclude_users: set[int]) -> dict[str, list[Any]]:
+    """Keys of stored rows per collection, so the fuzzer reaches real objects (see the hooks)."""
+    from cleanprod.accounts.models import User
+    from cleanprod.audits.models import Audit, Option, Review, Roster
+    from cleanprod.changelog.models import ObjectChange
+    from cleanprod.evaluation.models import Assessment, SystemVersion
+    from cleanprod.industries.models import Industry, IndustryGroup
+    from cleanprod.plans.models import CarbonCalculation, Target, TargetAllocation, Technology
+    from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert, Park
+
+    def keys(queryset: Any, field: str = "pk", n: int = 5) -> list[Any]:
+        return list(queryset.order_by(field).values_list(field, flat=True)[:n])
+
+    return {
+        "/api/enterprises/": keys(Enterprise.objects),
+        "/api/parks/": keys(Park.objects),
+        "/api/agencies/": keys(Agency.objects),
+        "/api/experts/": keys(Expert.objects),
+        "/api/engagements/": keys(Engagement.objects),
+        "/api/audits/": keys(Audit.objects),
+        "/api/options/": keys(Option.objects),
+        "/api/reviews/": keys(Review.objects),
+        "/api/rosters/": keys(Roster.objects),
+        "/api/assessments/": keys(Assessment.objects),
+        "/api/changes/": keys(ObjectChange.objects),
+        "/api/users/": keys(User.objects.exclude(pk__in=exclude_users)),
+        "/api/regions/": ["440000", "440300", "440305", "110105"],
+        "/api/industries/": keys(Industry.objects, "code"),
+        "/api/industry-groups/": keys(IndustryGroup.objects, "slug"),
+        "/api/indicator-systems/": keys(SystemVersion.objects.filter(current=True), "slug"),
+        "/api/plans/targets/": keys(Target.objects, "slug"),
+        "/api/plans/technologies/": keys(Technology.objects, "slug"),
+        "/api/plans/allocations/": keys(TargetAllocation.objects),
+        "/api/plans/carbon/": keys(CarbonCalculation.objects),
+    }
+
+
 def _token(base: str, username: str) -> str:
     """A token from the public endpoint (whatever the token backend, the contract is this)."""
     body = json.dumps({"username": username, "password": PASSWORD}).encode()
@@ -82,13 +122,16 @@ def _token(base: str, username: str) -> str:
     return token
 
 
-def _fuzz(base: str, token: str, own_id: int, role: str) -> tuple[int, str]:
+def _fuzz(
+    base: str, token: str, own_id: int, role: str, reports: Path, known: str
+) -> tuple[int, str]:
     st = Path(sys.executable).parent / "st"
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": HOOKS,
         # The hooks keep the fuzzer off its own account (see schemathesis_hooks.py).
         "CLEANPROD_FUZZ_OWN_USER": str(own_id),
+        "CLEANPROD_FUZZ_KNOWN": known,
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     proc = subprocess.run(
@@ -125,7 +168,7 @@ def _fuzz(base: str, token: str, own_id: int, role: str) -> tuple[int, str]:
         env=env,
     )
     # The full report goes to a file (CI keeps it as an artefact); the assertion shows the tail.
-    out = Path(os.environ.get("CLEANPROD_FUZZ_REPORT_DIR", "/tmp")) / f"schemathesis-{role}.txt"
+    out = Path(os.environ.get("CLEANPROD_FUZZ_REPORT_DIR") or reports) / f"schemathesis-{role}.txt"
     out.write_text(proc.stdout + proc.stderr)
     report = f"[{role}] full report: {out}\n" + proc.stdout[-6000:] + proc.stderr[-2000:]
     tested = re.search(r"Tested:\s+(\d+)", proc.stdout)
@@ -135,16 +178,26 @@ def _fuzz(base: str, token: str, own_id: int, role: str) -> tuple[int, str]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.slow
-def test_schemathesis_finds_no_server_error_nor_schema_violation(live_server: Any) -> None:
+def test_schemathesis_finds_no_server_error_nor_schema_violation(
+    live_server: Any, tmp_path: Path
+) -> None:
     load_regions()
     load_industries()
     load_groups()
+    build_world()  # enterprises, audits, options, assessments, plan targets and technologies
+    refresh_summaries()
     for region in ("440305", "110105"):
-        factories.enterprise(region=region)
-        factories.park(region=region, published=True)
+        enterprise = factories.enterprise(region=region)
+        park = factories.park(region=region, published=True)
         factories.agency(region=region, published=True)
+        roster = Roster.objects.create(
+            region_id=region[:2] + "0000", year=2026, kind="mandatory", title="名单"
+        )
+        RosterEntry.objects.create(roster=roster, enterprise=enterprise, origin="added")
+        RosterEntry.objects.create(roster=roster, park=park, origin="added")  # no enterprise
     admin = authority("fuzz-admin", None, role="administrator", department="ndrc")
     officer = authority("fuzz-officer", "440300", role="officer")
+    known = json.dumps(_known_keys(exclude_users={admin.pk, officer.pk}))
     # Both tokens first: the administrator's run may delete or deactivate other accounts.
     # No 429 from throttling in the middle of a run. DRF reads the rates when its throttle
     # classes are defined, so override_settings alone would not reach them.
@@ -156,7 +209,7 @@ def test_schemathesis_finds_no_server_error_nor_schema_violation(live_server: An
         }
         failures = []
         for role, (token, own_id) in tokens.items():
-            code, report = _fuzz(live_server.url, token, own_id, role)
+            code, report = _fuzz(live_server.url, token, own_id, role, tmp_path, known)
             if code != 0:
                 failures.append(report)
     assert not failures, "\n\n".join(failures)

@@ -86,7 +86,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class RosterEntrySerializer(serializers.ModelSerializer):
-    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True, default=None)
+    enterprise_uscc = serializers.CharField(
+        source="enterprise.uscc", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RosterEntry

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -30,7 +35,13 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=s.TransitionSerializer,
-        responses={200: s.AuditSerializer},
+        responses={
+            200: s.AuditSerializer,
+            409: OpenApiResponse(
+                inline_serializer("Conflict", {"detail": serializers.CharField()}),
+                description="Someone moved the audit first, or the step no longer applies.",
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: Any = None) -> Response:

@@ -47,6 +47,9 @@ def test_targets_and_decomposition(world: World) -> None:
     nation = _api(authority("nation", None))
     data = nation.get("/api/plans/targets/12-cod-reduction/decomposition/").json()
     assert data["balanced"] is False and Decimal(str(data["gap"])) == 5
+    # Exact decimal strings, as the schema says (not floats).
+    assert isinstance(data["gap"], str) and isinstance(data["whole"], str)
+    assert Decimal(data["parts"][0]["assigned"]) == 60
     # allocations are not public
     assert client.get("/api/plans/allocations/").json()["count"] == 0
 

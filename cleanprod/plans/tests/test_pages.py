@@ -114,6 +114,9 @@ def test_carbon_page_recalculates(national_client: Any, world: World) -> None:
         core.Factor("heat:default", Decimal("0.1"), "tCO2/GJ", "x", core.FactorStatus.CONFIRMED),
         "test-3",
     )
+    for bad in ("²", "abc", "-1"):  # "²".isdigit() is true, int("²") fails
+        refused = national_client.post(f"/plans/carbon/{calc.pk}/", {"library": bad})
+        assert refused.status_code == 404, bad
     response = national_client.post(f"/plans/carbon/{calc.pk}/", {"library": newer.pk})
     assert response.status_code == 302
     assert national_client.get(response["Location"]).status_code == 200

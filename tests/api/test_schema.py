@@ -72,6 +72,23 @@ def test_schema_is_valid_openapi_3(tmp_path: Path) -> None:
     for path in ["/api/audits/dashboard/", "/api/plans/dashboard/"]:
         names = {p["name"] for p in schema["paths"][path]["get"].get("parameters", [])}
         assert "year" in names, (path, names)
+    # Error responses are documented on every operation (the fuzzer checks status codes).
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                assert {"400", "401", "403", "404", "429"} <= set(operation["responses"]), path
+                if method in {"put", "patch", "delete"}:
+                    assert "409" in operation["responses"], (method, path)
+    # Bare lists documented as bare lists (not as a paginated page).
+    for path in ["/api/enterprises/{id}/history/", "/api/rosters/{id}/entries/"]:
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"]["type"] == "array", path
+    export = schema["paths"]["/api/enterprises/export/"]["get"]
+    assert {media.split(";")[0] for media in export["responses"]["200"]["content"]} == {
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    assert {"format", "region", "industry"} <= {p["name"] for p in export["parameters"]}
 
 
 def _known_keys(exclude_users: set[int]) -> dict[str, list[Any]]:

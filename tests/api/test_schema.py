@@ -173,10 +173,12 @@ def _fuzz(
             os.environ.get("CLEANPROD_FUZZ_SEED", "20261121"),
             "--suppress-health-check",
             "all",
-            # The token endpoint is fuzzed elsewhere (tests of the lock-out): failed logins here
-            # would lock the shared test address out of the endpoint.
-            "--exclude-path",
-            "/api/token/",
+            # Never revoke the run's own token or change its password (knox adds logout
+            # endpoints): the rest of the run would be 401s that pass every check unnoticed.
+            # The token endpoint itself is fuzzed: both tokens are issued before any run, so a
+            # lock-out its failed logins cause cannot stop the other run.
+            "--exclude-path-regex",
+            r"logout|password",
         ],
         capture_output=True,
         text=True,
@@ -189,7 +191,7 @@ def _fuzz(
     out.write_text(proc.stdout + proc.stderr)
     report = f"[{role}] full report: {out}\n" + proc.stdout[-6000:] + proc.stderr[-2000:]
     tested = re.search(r"Tested:\s+(\d+)", proc.stdout)
-    assert tested is not None and int(tested.group(1)) >= 40, report  # every documented operation
+    assert tested is not None and int(tested.group(1)) >= 80, report  # every documented operation
     return proc.returncode, report
 
 

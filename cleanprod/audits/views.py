@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -238,10 +237,6 @@ def _review_form(audit: Audit, role: str | None) -> dict[str, Any] | None:
         "pass_mark": template.pass_mark,
         "total": template.total,
     }
-
-
-def _decimal(value: Any) -> Decimal:
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
 
 
 def _require_valid(form: Any) -> None:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from cleanprod.accounts.permissions import VIEW
+from cleanprod.audits.forms import AuditDashboardForm, form_errors
 from cleanprod.audits.models import Audit, Phase
 from cleanprod.core.codes import prefix_upper_bound
 from cleanprod.industries.models import IndustryGroup, industry_q
@@ -70,9 +71,25 @@ def _rate(part: Any, whole: Any) -> float | None:
     return round(100 * float(part) / float(whole), 1) if whole else None
 
 
-def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
+class InvalidParameters(ValueError):
+    """The query parameters are malformed; ``errors`` maps each field to its messages."""
+
+    def __init__(self, form: AuditDashboardForm) -> None:
+        super().__init__(form_errors(form))
+        self.errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+
+
+def audit_dashboard(user: Any, query: Any) -> dict[str, Any]:
     """Audits by phase, overdue, evaluation/acceptance results and implementation rates for the
-    user's scope, optionally narrowed by region, year, industry or industry group."""
+    user's scope, optionally narrowed by region, year, industry or industry group.
+
+    ``query`` (a QueryDict) is parsed by :class:`AuditDashboardForm`; malformed values raise
+    :class:`InvalidParameters`.
+    """
+    form = AuditDashboardForm(query)
+    if not form.is_valid():
+        raise InvalidParameters(form)
+    params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     audits = Audit.objects.restrict(user, VIEW)
     region = Region.objects.filter(code=params.get("region") or "").first()
     if region is None and getattr(user, "region_id", None):
@@ -80,7 +97,7 @@ def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
     if region is not None:
         audits = audits.filter(subtree_q("region_id", region.code, region.level))
     if params.get("year"):
-        audits = audits.filter(year=int(params["year"]))
+        audits = audits.filter(year=params["year"])
     if params.get("industry"):
         audits = audits.filter(industry_q("industry_code", params["industry"]))
     group = IndustryGroup.objects.filter(slug=params.get("group") or "").first()
@@ -129,7 +146,7 @@ def audit_dashboard(user: Any, params: Any) -> dict[str, Any]:
 
     return {
         "region": {"code": region.code, "name": region.full_name} if region else None,
-        "filters": {k: params.get(k, "") for k in ("year", "industry", "group")},
+        "filters": {k: str(params.get(k, "")) for k in ("year", "industry", "group")},
         "totals": summary(totals),
         "by_phase": [
             {"phase": p.value, "label": str(p.label), "audits": by_phase.get(p.value, 0)}

@@ -1,11 +1,15 @@
 """Forms of the audit workflow. Validation of the steps themselves lives in services."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod import forms_base
 from cleanprod.audits.models import OptionCategory, Roster
 from cleanprod.audits.models.options import BENEFITS
+from cleanprod.audits.services.reviews import STAGE_PHASE
+from cleanprod.audits.workflow import TRANSITIONS
 from cleanprod.regions.models import Region
 
 
@@ -22,8 +26,11 @@ class EntryForm(forms_base.Form):
 
 
 class RemoveEntryForm(forms_base.Form):
+    """The roster entry to remove and why (the service requires the reason)."""
+
+    entry = forms.IntegerField(min_value=1, label=_("Roster entry"))
     reason = forms.CharField(
-        label=_("Reason for removal"), widget=forms.Textarea(attrs={"rows": 2})
+        required=False, label=_("Reason for removal"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -104,3 +111,74 @@ class DocumentForm(forms_base.Form):
         label=_("Document type"),
     )
     file = forms.FileField(label=_("File (PDF, DOCX, XLSX, JPG, PNG; ≤ 20 MB)"))
+
+
+# --- One form per workflow action whose parameters were parsed by hand (malformed input is a
+# refusal naming the field, never a 500). The services still check the workflow itself.
+
+
+class IntegerListField(forms.Field):
+    """A repeated parameter (``?staff=1&staff=2``) of whole numbers."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            return [int(v) for v in value or [] if str(v).strip()]
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(
+                forms.IntegerField.default_error_messages["invalid"], code="invalid"
+            ) from exc
+
+
+class TransitionForm(forms.Form):
+    """``transition``: the step to take and an optional note."""
+
+    step = forms.ChoiceField(choices=(), label=_("Step"))
+    note = forms.CharField(required=False, label=_("Note"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(t.name, t.label) for t in TRANSITIONS.values()]
+
+
+class DrawPanelForm(forms.Form):
+    """``draw_panel``: the review stage, the panel size (3 by default) and the senior rule."""
+
+    stage = forms.ChoiceField(choices=[(s, s) for s in STAGE_PHASE], label=_("Review stage"))
+    size = forms.IntegerField(required=False, min_value=1, max_value=50, label=_("Panel size"))
+    require_senior = forms.BooleanField(required=False, label=_("Require a senior expert"))
+
+    def clean_size(self) -> int:
+        return self.cleaned_data.get("size") or 3
+
+
+class OptionChoiceForm(forms.Form):
+    """Actions on one option of the audit (screen, decide, feasibility, implement, verify)."""
+
+    option = forms.IntegerField(min_value=1, label=_("Option"))
+
+
+class AgencyForm(forms.Form):
+    """``agency``: the agency to serve the audit and the ids of its staff on it."""
+
+    agency = forms.IntegerField(min_value=1, label=_("Agency"))
+    # Any whole numbers parse; whether they are the agency's staff is the service's rule.
+    staff = IntegerListField(required=False, label=_("Agency staff"))
+
+
+class AuditDashboardForm(forms.Form):
+    """Query parameters of the audit dashboard (web page and API)."""
+
+    region = forms.CharField(required=False, max_length=12, label=_("Region"))
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2200, label=_("Year"))
+    industry = forms.CharField(required=False, max_length=8, label=_("Industry"))
+    group = forms.CharField(required=False, max_length=64, label=_("Industry group"))
+
+
+def form_errors(form: forms.Form) -> str:
+    """One line naming each invalid field (by its label) and its first error."""
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else name}: {errors[0]}"
+        for name, errors in form.errors.items()
+    )

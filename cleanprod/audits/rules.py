@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext as _
 
 from cleanprod.audits.models import (
     EmissionExceedance,
@@ -33,8 +34,22 @@ def effective_rules(province_code: str) -> core.RuleSet:
 
 
 def validate_override(text: str, province_code: str) -> None:
-    """Raise core.AuditRulesError (with messages naming rule ids) if the override is invalid."""
-    parsed = core.parse_override(yaml.safe_load(text), f"{province_code}:new")
+    """Raise core.AuditRulesError (with messages naming rule ids) if the override is invalid.
+
+    A YAML syntax error is reported with its line number (1-based) as the editor shows it.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise core.AuditRulesError(
+            _("YAML syntax error on line %(line)s: %(problem)s")
+            % {
+                "line": mark.line + 1 if mark is not None else "?",
+                "problem": getattr(exc, "problem", None) or exc,
+            }
+        ) from exc
+    parsed = core.parse_override(data, f"{province_code}:new")
     if parsed.province != province_code:
         raise core.AuditRulesError(f"override is for {parsed.province}, not {province_code}")
     core.merge_rule_sets(core.load_national_rules(), parsed)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +39,23 @@ from cleanprod.changelog.views import history_of
 from cleanprod.core import review as core_review
 from cleanprod.platform.locking import parse_version
 from cleanprod.registry.models import Enterprise, Park
+
+
+class InvalidInput(WorkflowError):
+    """A request parameter is malformed: answered 400 with a message naming the field."""
+
+
+def _parsed(form: Any) -> dict[str, Any]:
+    """The cleaned data of ``form``, or InvalidInput naming each bad field."""
+    if not form.is_valid():
+        raise InvalidInput(forms.form_errors(form))
+    data: dict[str, Any] = form.cleaned_data
+    return data
+
+
+def bad_request_page(request: HttpRequest, back: str) -> HttpResponse:
+    """400: the page shows the messages (naming the fields) and a link back to ``back``."""
+    return render(request, "bad_request.html", {"back": back}, status=400)
 
 
 class RosterListView(ListView):  # type: ignore[type-arg]
@@ -101,15 +124,17 @@ def roster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 expected_version=_version(request),
             )
         elif action == "remove":
-            entry = get_object_or_404(roster.entries, pk=request.POST.get("entry"))
-            roster_services.remove_entry(
-                request.user, entry, request.POST.get("reason", ""), _version(request)
-            )
+            data = _parsed(forms.RemoveEntryForm(request.POST))
+            entry = get_object_or_404(roster.entries, pk=data["entry"])
+            roster_services.remove_entry(request.user, entry, data["reason"], _version(request))
         elif action == "publish":
             roster_services.publish(request.user, roster, _version(request))
             messages.success(request, _("Published. Audits were opened and enterprises notified."))
         else:
             raise Http404
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return bad_request_page(request, roster.get_absolute_url())
     except WorkflowError as exc:
         messages.error(request, str(exc))
     return HttpResponseRedirect(roster.get_absolute_url())
@@ -220,10 +245,6 @@ def _review_form(audit: Audit, role: str | None) -> dict[str, Any] | None:
     }
 
 
-def _decimal(value: Any) -> Decimal:
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-
-
 def _require_valid(form: Any) -> None:
     """Refuse an invalid form with a message naming each field and its first error."""
     if not form.is_valid():
@@ -231,7 +252,8 @@ def _require_valid(form: Any) -> None:
 
 
 def _option(request: HttpRequest, audit: Audit) -> Option:
-    return get_object_or_404(audit.options, pk=request.POST.get("option"))
+    pk = _parsed(forms.OptionChoiceForm(request.POST))["option"]
+    return get_object_or_404(audit.options, pk=pk)
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -243,10 +265,9 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _act_transition(request: HttpRequest, audit: Audit) -> str:
-    audit_services.transition(
-        request.user, audit, request.POST["step"], request.POST.get("note", "")
-    )
-    return _("Done: %(step)s") % {"step": TRANSITIONS[request.POST["step"]].label}
+    data = _parsed(forms.TransitionForm(request.POST))
+    audit_services.transition(request.user, audit, data["step"], data["note"])
+    return _("Done: %(step)s") % {"step": TRANSITIONS[data["step"]].label}
 
 
 def _act_outputs(request: HttpRequest, audit: Audit) -> str:
@@ -364,22 +385,20 @@ def _act_document(request: HttpRequest, audit: Audit) -> str:
 def _act_agency(request: HttpRequest, audit: Audit) -> str:
     from cleanprod.registry.models import Agency
 
-    agency = get_object_or_404(
-        Agency.objects.restrict(request.user, VIEW), pk=request.POST.get("agency")
-    )
-    staff = [int(s) for s in request.POST.getlist("staff") if s.isdigit()]
-    audit_services.assign_agency(request.user, audit, agency, staff)
+    data = _parsed(forms.AgencyForm(request.POST))
+    agency = get_object_or_404(Agency.objects.restrict(request.user, VIEW), pk=data["agency"])
+    audit_services.assign_agency(request.user, audit, agency, data["staff"])
     return _("Agency assigned.")
 
 
 def _act_draw(request: HttpRequest, audit: Audit) -> str:
-    size = int(request.POST.get("size") or 3)
+    data = _parsed(forms.DrawPanelForm(request.POST))
     made = review_services.draw_panel(
         request.user,
         audit,
-        request.POST.get("stage", ""),
-        size=size,
-        require_senior=request.POST.get("require_senior") == "on",
+        data["stage"],
+        size=data["size"],
+        require_senior=data["require_senior"],
     )
     return _("Panel drawn (seed %(seed)s).") % {"seed": made.seed}
 
@@ -441,6 +460,11 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     audit = get_object_or_404(Audit.objects.restrict(request.user, VIEW), pk=pk)
     try:
         messages.success(request, ACTIONS[action](request, audit))
+    except InvalidInput as exc:
+        # A malformed request (not a refused step): 400, with the message naming the field
+        # shown on a page that leads back to the audit.
+        messages.error(request, str(exc))
+        return bad_request_page(request, audit.get_absolute_url())
     except WorkflowError as exc:
         messages.error(request, str(exc))
     except PermissionDenied as exc:
@@ -473,13 +497,18 @@ def review_document(request: HttpRequest, pk: int, review: int) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from cleanprod.audits.dashboard import audit_dashboard
+    """The audit dashboard; 400 naming the field when a filter is malformed."""
+    from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 
     if not request.user.is_authenticated:
         return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
-    data = audit_dashboard(request.user, request.GET)
+    try:
+        data = audit_dashboard(request.user, request.GET)
+    except InvalidParameters as exc:
+        if request.GET.get("format") == "json":
+            return JsonResponse(exc.errors, status=400)
+        messages.error(request, str(exc))
+        return bad_request_page(request, request.path)
     if request.GET.get("format") == "json":
-        from django.http import JsonResponse
-
         return JsonResponse(data)
     return render(request, "audits/dashboard.html", {"data": data})

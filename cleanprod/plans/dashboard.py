@@ -15,9 +15,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.core import progress
@@ -38,8 +40,28 @@ from cleanprod.regions.models import Level, Region, child_containing, subtree_q
 
 ByYear = dict[int, dict[str, Any]]
 REGION_RE = re.compile(r"^\d{6}$")
-INDUSTRY_RE = re.compile(r"^(?:[A-Z]|\d{2,4})$")
-YEAR_RE = re.compile(r"^\d{4}$")
+
+
+class DashboardForm(forms.Form):
+    """Query parameters of the progress dashboard (page, export and API): one parser."""
+
+    region = forms.CharField(required=False, max_length=12, label=_("Region"))
+    metric = forms.CharField(required=False, max_length=100, label=_("Metric"))
+    year = forms.IntegerField(required=False, min_value=1000, max_value=9999, label=_("Year"))
+    industry = forms.RegexField(
+        regex=r"^(?:[A-Z]|\d{2,4})$", required=False, strip=True, label=_("Industry")
+    )
+    group = forms.CharField(required=False, max_length=64, label=_("Industry group"))
+
+
+class InvalidParameters(BadRequest):
+    """Malformed dashboard parameters (a 400); ``errors`` maps each field to its messages."""
+
+    def __init__(self, form: DashboardForm) -> None:
+        self.errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        super().__init__(
+            "; ".join(f"{form.fields[k].label}: {v[0]}" for k, v in self.errors.items())
+        )
 
 
 def resolve_region(user: Any, code: str | None) -> Region | None:
@@ -241,11 +263,16 @@ def _round(value: float | None) -> float | None:
 
 
 def dashboard(user: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Every figure of the dashboard page, its API and its .xlsx export."""
+    """Every figure of the dashboard page, its API and its .xlsx export.
+
+    Malformed parameters raise :class:`InvalidParameters` (a ``BadRequest``: 400 on the pages).
+    """
+    form = DashboardForm(params)
+    if not form.is_valid():
+        raise InvalidParameters(form)
+    params = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     region = resolve_region(user, params.get("region") or None)
-    industry = (params.get("industry") or "").strip()
-    if industry and not INDUSTRY_RE.match(industry):
-        raise BadRequest("industry: a section letter or a 2-4 digit code")
+    industry = params.get("industry") or ""
     group = IndustryGroup.objects.filter(slug=params.get("group") or "").first()
     metric, tech = metric_for(params.get("metric") or METRICS[0].slug)
     known: list[int] = []
@@ -259,10 +286,7 @@ def dashboard(user: Any, params: Mapping[str, Any]) -> dict[str, Any]:
         per_child = _summary_buckets(user, region, industry, group)
     total = _total(per_child)
     years = sorted({y for y in total if y} | set(known))
-    asked = str(params.get("year") or "")
-    if asked and not YEAR_RE.match(asked):
-        raise BadRequest("year: four digits")
-    year = int(asked or 0) or (years[-1] if years else 0)
+    year = params.get("year") or (years[-1] if years else 0)
     headline = []
     shown = [metric] if tech is not None else list(METRICS)
     known = _targets(user, shown, region)

@@ -41,3 +41,15 @@ class TechnologyForm(forms_base.ModelForm):
         if commit:
             tech.save()
         return tech
+
+
+class AllocationValueForm(forms.Form):
+    """The value of a target allocation (a finite number)."""
+
+    value = forms.DecimalField(max_digits=18, decimal_places=4, label=_("Value"))
+
+
+class LibraryChoiceForm(forms.Form):
+    """The emission-factor library to recalculate a carbon calculation with."""
+
+    library = forms.IntegerField(min_value=1, label=_("Factor library"))

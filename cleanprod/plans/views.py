@@ -3,7 +3,6 @@ carbon calculations, annual plans and co-benefits."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -19,10 +18,10 @@ from cleanprod.accounts.permissions import ADD, VIEW, can_any
 from cleanprod.audits.models import Audit
 from cleanprod.plans import carbon
 from cleanprod.plans.cobenefits import audit_cobenefits
+from cleanprod.plans.dashboard import InvalidParameters, resolve_region
 from cleanprod.plans.dashboard import dashboard as dashboard_data
-from cleanprod.plans.dashboard import resolve_region
 from cleanprod.plans.decomposition import allocate, can_allocate, decomposition, metric_of
-from cleanprod.plans.forms import TechnologyForm
+from cleanprod.plans.forms import AllocationValueForm, LibraryChoiceForm, TechnologyForm
 from cleanprod.plans.models import (
     AnnualPlan,
     CarbonCalculation,
@@ -47,7 +46,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """National, provincial or prefectural progress dashboard (``?region=``)."""
     if (redirect_to := _login(request)) is not None:
         return redirect_to
-    data = dashboard_data(request.user, request.GET)
+    try:
+        data = dashboard_data(request.user, request.GET)
+    except InvalidParameters as exc:
+        if request.GET.get("format") == "json":
+            return JsonResponse(exc.errors, status=400)
+        messages.error(request, str(exc))  # names the field, in Chinese
+        return render(request, "bad_request.html", {"back": request.path}, status=400)
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     return render(request, "plans/dashboard.html", {"data": data})
@@ -104,11 +109,12 @@ def _allocate(request: HttpRequest, target: Target, parent: Region | None) -> Ht
     region = get_object_or_404(Region, code=request.POST.get("region", ""))
     if region.parent_id != (parent.code if parent else None):
         raise PermissionDenied
-    try:
-        value = Decimal(request.POST.get("value", ""))
-    except InvalidOperation:
+    # A form, not Decimal(): Decimal() accepts "NaN" and "Infinity", which no column can hold.
+    form = AllocationValueForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Enter a number."))
     else:
+        value = form.cleaned_data["value"]
         allocate(request.user, target, region, value)
         messages.success(request, _("Allocation saved."))
     query = f"?region={parent.code}" if parent else ""
@@ -172,8 +178,11 @@ def carbon_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not CarbonCalculation.objects.restrict(request.user, "change").filter(pk=pk).exists():
             raise PermissionDenied
-        chosen = request.POST.get("library", "")
-        library = get_object_or_404(libraries, pk=int(chosen) if chosen.isdigit() else 0)
+        # A form: ``"²".isdigit()`` is true but int("²") fails, so a hand check let a 500 through.
+        form = LibraryChoiceForm(request.POST)
+        library = get_object_or_404(
+            libraries, pk=form.cleaned_data["library"] if form.is_valid() else 0
+        )
         new = carbon.recalculate(calc, library, user=request.user)
         messages.success(request, _("Recalculated; the previous calculation is kept."))
         return redirect(new.get_absolute_url())

@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error responses every operation can give (400/401/403/404/405/429), documented once.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cleanprod.api.schema.add_error_responses",
+    ],
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from cleanprod.api.serializers import TextModelSerializer
 from cleanprod.audits.models import Audit, Deadline, Option, Review, Roster, RosterEntry
+from cleanprod.audits.workflow import TRANSITIONS
 
 
 class DeadlineSerializer(TextModelSerializer):
@@ -86,7 +87,9 @@ class ReviewSerializer(TextModelSerializer):
 
 
 class RosterEntrySerializer(TextModelSerializer):
-    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True, default=None)
+    enterprise_uscc = serializers.CharField(
+        source="enterprise.uscc", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RosterEntry
@@ -118,3 +121,10 @@ class RosterSerializer(TextModelSerializer):
             "rules_version",
             "published_at",
         ]
+
+
+class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of ``POST /api/audits/{id}/transition/``: a known step and an optional note."""
+
+    step = serializers.ChoiceField(choices=[(t.name, t.label) for t in TRANSITIONS.values()])
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,7 +18,7 @@ from rest_framework.response import Response
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.api import serializers as s
-from cleanprod.audits.dashboard import audit_dashboard
+from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Review, Roster, RosterEntry
 from cleanprod.audits.services import Conflict, NotAllowed, WorkflowError
@@ -29,11 +34,14 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         return Audit.objects.restrict(self.request.user, VIEW).prefetch_related("deadlines")
 
     @extend_schema(
-        request=inline_serializer(
-            "TransitionRequest",
-            {"step": serializers.CharField(), "note": serializers.CharField(required=False)},
-        ),
-        responses={200: s.AuditSerializer},
+        request=s.TransitionSerializer,
+        responses={
+            200: s.AuditSerializer,
+            409: OpenApiResponse(
+                inline_serializer("Conflict", {"detail": serializers.CharField()}),
+                description="Someone moved the audit first, or the step no longer applies.",
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: Any = None) -> Response:
@@ -43,10 +51,11 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         missing preconditions; 403 when the user may not take it.
         """
         audit = self.get_object()
-        data = request.data if isinstance(request.data, dict) else {}
+        body = s.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # 400 naming ``step`` or ``note``
         try:
             audit = audit_services.transition(
-                request.user, audit, str(data.get("step", "")), str(data.get("note", ""))
+                request.user, audit, body.validated_data["step"], body.validated_data["note"]
             )
         except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -57,6 +66,12 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.AuditSerializer(audit).data)
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="Region code (default: own region)"),
+            OpenApiParameter("year", int, description="Audit year"),
+            OpenApiParameter("industry", str, description="Industry code (GB/T 4754) or prefix"),
+            OpenApiParameter("group", str, description="Industry group slug"),
+        ],
         responses=inline_serializer(
             "AuditDashboard",
             {
@@ -64,13 +79,16 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
                 "by_phase": serializers.ListField(),
                 "children": serializers.ListField(),
             },
-        )
+        ),
     )
     @action(detail=False, methods=["get"])
     def dashboard(self, request: Request) -> Response:
         """Audits by phase, overdue, evaluation/acceptance results and implementation rates for
         the caller's scope; ``region``, ``year``, ``industry``, ``group`` narrow it."""
-        return Response(audit_dashboard(request.user, request.query_params))
+        try:
+            return Response(audit_dashboard(request.user, request.query_params))
+        except InvalidParameters as exc:
+            raise serializers.ValidationError(exc.errors) from exc
 
 
 class OptionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -100,7 +118,8 @@ class RosterViewSet(viewsets.ReadOnlyModelViewSet):
         return Roster.objects.restrict(self.request.user, VIEW).order_by("-year", "pk")
 
     @extend_schema(responses=s.RosterEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Every entry as a bare list (rosters are bounded); the schema must not claim a page.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def entries(self, request: Request, pk: Any = None) -> Response:
         roster = self.get_object()
         rows = RosterEntry.objects.restrict(request.user, VIEW).filter(roster=roster)

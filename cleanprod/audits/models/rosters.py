@@ -1,6 +1,7 @@
 """Rosters (名单): mandatory, voluntary and pilot (park/cluster) audits of a region and year."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +38,21 @@ class ProvincialRules(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region.name} {self.version}"
+
+    def clean(self) -> None:
+        """Refuse an override the rules engine cannot load (the admin, forms and API call this):
+        a broken file would stop audit work for the whole province."""
+        # rules.py imports this module (effective_rules reads ProvincialRules), hence the import
+        # here rather than at the top.
+        from cleanprod.audits.rules import validate_override
+        from cleanprod.core.audit_rules import AuditRulesError
+
+        if not self.region_id or not self.text:
+            return  # the field errors already say what is missing
+        try:
+            validate_override(self.text, self.region_id)
+        except AuditRulesError as exc:
+            raise ValidationError({"text": str(exc)}) from exc
 
 
 class Roster(Versioned):

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from cleanprod.accounts.permissions import VIEW
 from cleanprod.api.serializers import TextModelSerializer
-from cleanprod.plans.dashboard import dashboard
+from cleanprod.plans.dashboard import InvalidParameters, dashboard
 from cleanprod.plans.decomposition import decomposition
 from cleanprod.plans.models import CarbonCalculation, Target, TargetAllocation, Technology
 from cleanprod.regions.models import Region
@@ -28,7 +28,7 @@ class TargetSerializer(TextModelSerializer):
 
 
 class TechnologySerializer(TextModelSerializer):
-    key_project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    key_project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Technology
@@ -56,6 +56,32 @@ class _Restricted(viewsets.ReadOnlyModelViewSet):
         return self.queryset.model.objects.restrict(self.request.user, VIEW)  # type: ignore[union-attr]
 
 
+def _exact(**kwargs: Any) -> serializers.DecimalField:
+    # Decimal strings as stored, unrounded (DRF's JSON encoder would turn a bare Decimal into a
+    # float, which is neither exact nor what the schema says).
+    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
+
+
+class DecompositionPartSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    name = serializers.CharField()
+    assigned = _exact()
+    achieved = serializers.FloatField(allow_null=True, help_text="from the dashboard's figures")
+    shortfall = _exact(allow_null=True)
+
+
+class DecompositionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A target's parts under a node and whether they add up (exact decimal strings)."""
+
+    target = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    whole = _exact(allow_null=True)
+    total = _exact()
+    gap = _exact(allow_null=True)
+    balanced = serializers.BooleanField(allow_null=True)
+    parts = DecompositionPartSerializer(many=True)
+
+
 class PlanTargetViewSet(_Restricted):
     """Targets and quantities of both plans (public)."""
 
@@ -67,16 +93,7 @@ class PlanTargetViewSet(_Restricted):
 
     @extend_schema(
         parameters=[OpenApiParameter("region", str, description="parent node (default: nation)")],
-        responses=inline_serializer(
-            "Decomposition",
-            {
-                "whole": serializers.DecimalField(max_digits=18, decimal_places=4),
-                "total": serializers.DecimalField(max_digits=18, decimal_places=4),
-                "gap": serializers.DecimalField(max_digits=18, decimal_places=4),
-                "balanced": serializers.BooleanField(allow_null=True),
-                "parts": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
+        responses=DecompositionSerializer,
     )
     @action(detail=True, methods=["get"])
     def decomposition(self, request: Request, slug: str | None = None) -> Response:
@@ -85,17 +102,8 @@ class PlanTargetViewSet(_Restricted):
         code = request.query_params.get("region", "")
         parent = Region.objects.filter(code=code).first() if code.isdigit() else None
         data = decomposition(request.user, target, parent)
-        return Response(
-            {
-                "target": target.slug,
-                "parent": parent.code if parent else None,
-                "whole": data["whole"],
-                "total": data["total"],
-                "gap": data["gap"],
-                "balanced": data["balanced"],
-                "parts": data["parts"],
-            }
-        )
+        payload = {**data, "target": target.slug, "parent": parent.code if parent else None}
+        return Response(DecompositionSerializer(payload).data)
 
 
 class TechnologyViewSet(_Restricted):
@@ -145,4 +153,8 @@ class ProgressDashboardView(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        return Response(dashboard(request.user, request.query_params))
+        """The figures; 400 ``{"year": [...]}`` when a parameter is malformed."""
+        try:
+            return Response(dashboard(request.user, request.query_params))
+        except InvalidParameters as exc:
+            raise serializers.ValidationError(exc.errors) from exc

@@ -47,6 +47,9 @@ def test_targets_and_decomposition(world: World) -> None:
     nation = _api(authority("nation", None))
     data = nation.get("/api/plans/targets/12-cod-reduction/decomposition/").json()
     assert data["balanced"] is False and Decimal(str(data["gap"])) == 5
+    # Exact decimal strings, as the schema says (not floats).
+    assert isinstance(data["gap"], str) and isinstance(data["whole"], str)
+    assert Decimal(data["parts"][0]["assigned"]) == 60
     # allocations are not public
     assert client.get("/api/plans/allocations/").json()["count"] == 0
 
@@ -60,3 +63,10 @@ def test_schema_includes_plans_endpoints(world: World) -> None:
     schema = APIClient().get("/api/schema/?format=json").json()
     assert "/api/plans/dashboard/" in schema["paths"]
     assert "/api/plans/targets/{slug}/decomposition/" in schema["paths"]
+
+
+def test_dashboard_parameters_are_refused_naming_the_field(world: World) -> None:
+    gd = _api(authority("gd", "440000"))
+    response = gd.get("/api/plans/dashboard/?year=abc&industry=3%27")
+    assert response.status_code == 400
+    assert set(response.json()) == {"year", "industry"}

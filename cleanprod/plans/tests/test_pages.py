@@ -114,6 +114,9 @@ def test_carbon_page_recalculates(national_client: Any, world: World) -> None:
         core.Factor("heat:default", Decimal("0.1"), "tCO2/GJ", "x", core.FactorStatus.CONFIRMED),
         "test-3",
     )
+    for bad in ("²", "abc", "-1"):  # "²".isdigit() is true, int("²") fails
+        refused = national_client.post(f"/plans/carbon/{calc.pk}/", {"library": bad})
+        assert refused.status_code == 404, bad
     response = national_client.post(f"/plans/carbon/{calc.pk}/", {"library": newer.pk})
     assert response.status_code == 302
     assert national_client.get(response["Location"]).status_code == 200
@@ -142,3 +145,23 @@ def test_bad_parameters_are_client_errors(national_client: Any, world: World) ->
     assert national_client.get("/plans/?region=44%00").status_code == 400
     assert national_client.get("/plans/?metric=penetration:%00").status_code == 400
     assert national_client.get("/plans/technologies/?industry=%00&q=%00").status_code == 400
+
+
+def test_bad_dashboard_parameters_name_the_field(national_client: Any, world: World) -> None:
+    page = national_client.get("/plans/?year=abc")
+    assert page.status_code == 400 and "年度" in page.content.decode()
+    data = national_client.get("/plans/?year=abc&format=json")
+    assert data.status_code == 400 and list(data.json()) == ["year"]
+
+
+def test_allocation_value_that_is_not_a_finite_number_is_refused(
+    national_client: Any, world: World
+) -> None:
+    from cleanprod.plans.models import TargetAllocation
+
+    for value in ("NaN", "Infinity", "abc"):
+        response = national_client.post(
+            "/plans/targets/12-cod-reduction/", {"region": "440000", "value": value}, follow=True
+        )
+        assert response.status_code == 200, value
+        assert not TargetAllocation.objects.filter(region_id="440000").exists(), value

@@ -13,7 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -23,7 +28,7 @@ from rest_framework.views import APIView
 
 from cleanprod.accounts.permissions import EXPORT, can_any
 from cleanprod.registry.io import SPECS, ModelSpec, import_file
-from cleanprod.registry.io.exports import CONTENT_TYPES
+from cleanprod.registry.io.exports import CONTENT_TYPES, FILTERSETS
 from cleanprod.registry.io_views import export_response, may_import
 
 TRUE = {"1", "true", "yes", "on"}
@@ -92,7 +97,10 @@ class ExportAPIView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The file in the asked format, with its real content type (not octet-stream).
+        responses={
+            (200, content_type): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()
+        },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         if not can_any(request.user, EXPORT, self.spec.model):
@@ -106,13 +114,21 @@ class ExportAPIView(APIView):
         return response
 
 
+def _filter_parameters(slug: str) -> list[OpenApiParameter]:
+    """The list's filters, which the export takes too: declared so clients and fuzzers see them."""
+    return [
+        OpenApiParameter(name, str, description=str(field.label or ""))
+        for name, field in FILTERSETS[slug].base_filters.items()
+        if name != "format"
+    ]
+
+
 def _views(slug: str) -> tuple[type[ImportAPIView], type[ExportAPIView]]:
     spec = SPECS[slug]
     name = spec.model.__name__
-    return (
-        type(f"{name}ImportAPIView", (ImportAPIView,), {"spec": spec}),
-        type(f"{name}ExportAPIView", (ExportAPIView,), {"spec": spec}),
-    )
+    export = type(f"{name}ExportAPIView", (ExportAPIView,), {"spec": spec})
+    export = extend_schema_view(get=extend_schema(parameters=_filter_parameters(slug)))(export)
+    return type(f"{name}ImportAPIView", (ImportAPIView,), {"spec": spec}), export
 
 
 EnterpriseImportAPIView, EnterpriseExportAPIView = _views("enterprises")

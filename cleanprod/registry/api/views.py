@@ -19,7 +19,8 @@ from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert, Pa
 
 class HistoryMixin:
     @extend_schema(responses=ObjectChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # The newest 50 changes as a bare list; without this the schema claimed a paginated page.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request: Request, pk: Any = None) -> Response:
         """The object's change log: who changed what, when, with before/after values."""
         obj = self.get_object()

@@ -174,7 +174,8 @@ def _fuzz(
             "--suppress-health-check",
             "all",
             # Never revoke the run's own token or change its password (knox's logout endpoints,
-            # an administrator's revoke-tokens): the rest of the run would be 401s that pass every check unnoticed.
+            # an administrator's revoke-tokens): the rest of the run would be 401s that pass
+            # every check unnoticed.
             # The token endpoint itself is fuzzed: both tokens are issued before any run, so a
             # lock-out its failed logins cause cannot stop the other run.
             "--exclude-path-regex",

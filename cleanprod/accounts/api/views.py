@@ -66,9 +66,20 @@ class TokenView(APIView):
                 "TokenResponse",
                 {"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
             ),
+            # Field errors (a missing username or password) or non_field_errors (wrong ones).
             400: inline_serializer(
                 "TokenError",
-                {"non_field_errors": serializers.ListField(child=serializers.CharField())},
+                {
+                    "username": serializers.ListField(
+                        child=serializers.CharField(), required=False
+                    ),
+                    "password": serializers.ListField(
+                        child=serializers.CharField(), required=False
+                    ),
+                    "non_field_errors": serializers.ListField(
+                        child=serializers.CharField(), required=False
+                    ),
+                },
             ),
             429: inline_serializer("TokenLocked", {"detail": serializers.CharField()}),
         },

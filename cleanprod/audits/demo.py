@@ -338,6 +338,7 @@ class AuditDemo:
                 {
                     "event": d.event,
                     "due": d.due,
+                    "nominal_due": d.nominal_due,
                     "rule_id": d.rule.id,
                     "rule_text": d.rule.text,
                     "rule_source": "；".join(str(s) for s in d.rule.sources)[:255],

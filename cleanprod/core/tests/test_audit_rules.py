@@ -68,7 +68,7 @@ def national_data() -> dict[str, Any]:
 
 
 def test_every_rule_cites_a_source_and_says_what_kind_it_is(rules: RuleSet) -> None:
-    assert rules.version == "national-2026.11-1"
+    assert rules.version == "national-2026.12-1"
     for rule in rules.rules:
         assert rule.sources, rule.id
         assert rule.text.strip(), rule.id
@@ -372,7 +372,7 @@ def test_override_merge(rules: RuleSet) -> None:
     assert start.anchor is Anchor.ROSTER_PUBLISHED  # kept from the national rule
     assert start.source_text == "粤细则 第五条"
     assert effective.get("deadline.disclose").origin == "national"
-    assert effective.version == "national-2026.11-1+440000:gd-2026-1"
+    assert effective.version == "national-2026.12-1+440000:gd-2026-1"
     due = deadline(effective, "deadline.start", date(2025, 3, 15))
     assert due.nominal_due == date(2025, 6, 15) and due.rule.origin.startswith("province:440000")
     # The national rule set is untouched.

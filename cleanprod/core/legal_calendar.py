@@ -54,6 +54,7 @@ def official_through() -> int:
     return max((int(y) for y in table), default=China.start_year)
 
 
+@functools.cache  # the installed package does not change while the process runs
 def calendar_version() -> str:
     """The data version to display, e.g. ``holidays 0.109（国务院办公厅放假安排至2026年）``."""
     package = _package_version("holidays")

@@ -170,3 +170,14 @@ def test_migration_keeps_the_stored_date_as_nominal_and_moves_the_legal_one():
     )
     assert disclose.calendar_version.startswith("holidays ")
     assert not audit.deadlines.get(event="report").overdue
+
+
+def test_the_clock_recomputes_a_due_date_made_with_older_holiday_data(monkeypatch):
+    audit = _published_roster_audit(monkeypatch)
+    # As if stored before the 2025 schedule was known: National Day without 调休 ends 10-03,
+    # so the legal day would have been 10-06 (Monday). The installed data says 10-09.
+    audit.deadlines.filter(event="disclose").update(due=dt.date(2025, 10, 6), calendar_version="")
+    call_command("audit_clock", "--today", "2025-10-08", stdout=StringIO())
+    disclose = audit.deadlines.get(event="disclose")
+    assert not disclose.overdue and disclose.due == dt.date(2025, 10, 9)
+    assert disclose.calendar_version.startswith("holidays ")

@@ -181,3 +181,11 @@ def test_the_clock_recomputes_a_due_date_made_with_older_holiday_data(monkeypatc
     disclose = audit.deadlines.get(event="disclose")
     assert not disclose.overdue and disclose.due == dt.date(2025, 10, 9)
     assert disclose.calendar_version.startswith("holidays ")
+
+
+def test_cli_trigger_is_checked_and_recorded():
+    report = _json("--published", "2025-09-01", "--trigger", "over_energy")
+    # No national deadline rule is limited to some triggers: all apply to every trigger.
+    assert report["trigger"] == "over_energy" and len(report["deadlines"]) == 3
+    with pytest.raises(CommandError, match="trigger"):
+        call_command("deadlines", "--published", "2025-09-01", "--trigger", "noise")

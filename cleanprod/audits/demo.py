@@ -35,7 +35,7 @@ from cleanprod.audits.models import (
 )
 from cleanprod.audits.models.audits import SEVEN_PHASES
 from cleanprod.audits.rules import effective_rules
-from cleanprod.core import audit_rules, economics
+from cleanprod.core import audit_rules, economics, legal_calendar
 from cleanprod.industries.models import Industry
 from cleanprod.regions.models import Level, Region
 from cleanprod.registry.io.bulk import insert_plain
@@ -338,6 +338,8 @@ class AuditDemo:
                 {
                     "event": d.event,
                     "due": d.due,
+                    "nominal_due": d.nominal_due,
+                    "calendar_version": legal_calendar.calendar_version(),
                     "rule_id": d.rule.id,
                     "rule_text": d.rule.text,
                     "rule_source": "；".join(str(s) for s in d.rule.sources)[:255],

@@ -9,8 +9,9 @@ produced it, so the platform can always say why.
 
 Periods are calendar months counted with :func:`cleanprod.core.calendar.add_months`: the due
 date is the same day of the month the period ends in, or that month's last day when it has no
-such day (the counting rule of 民法典 第二百零二条). Extension past public holidays is not
-applied here.
+such day (the counting rule of 民法典 第二百零二条). A deadline whose last day is a 法定休假日
+moves to the next working day (第二百零三条, :mod:`cleanprod.core.legal_calendar`); a
+:class:`Deadline` keeps both dates.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import yaml
 
 from cleanprod.core.calendar import add_months
 from cleanprod.core.errors import CoreError
+from cleanprod.core.legal_calendar import LegalDate, explain
 
 __all__ = [
     "HEAVY_METALS",
@@ -892,13 +894,28 @@ def assess_triggers(
 
 @dataclass(frozen=True)
 class Deadline:
-    """A due date and the rule that produced it."""
+    """A due date and the rule that produced it.
+
+    ``period`` holds both dates: the nominal last day counted in calendar months (民法典
+    第二百零二条) and the legal last day, moved past a 法定休假日 (第二百零三条). ``due`` is the
+    legal one, the date overdue checks use.
+    """
 
     event: str
-    due: date
     anchor: Anchor
     anchor_date: date
     rule: Rule
+    period: LegalDate
+
+    @property
+    def due(self) -> date:
+        """The legal last day (after any holiday extension)."""
+        return self.period.legal
+
+    @property
+    def nominal_due(self) -> date:
+        """The last day as the rule counts it, before any holiday extension."""
+        return self.period.nominal
 
 
 def deadline(rules: RuleSet, rule_id: str, anchor_date: date) -> Deadline:
@@ -910,9 +927,8 @@ def deadline(rules: RuleSet, rule_id: str, anchor_date: date) -> Deadline:
     rule = rules.get(rule_id)
     if rule.kind is not RuleKind.DEADLINE or rule.months is None or rule.anchor is None:
         raise AuditRulesError(f"规则 {rule_id} 不是期限规则")
-    return Deadline(
-        str(rule.event), add_months(anchor_date, rule.months), rule.anchor, anchor_date, rule
-    )
+    nominal = add_months(anchor_date, rule.months)
+    return Deadline(str(rule.event), rule.anchor, anchor_date, rule, explain(nominal))
 
 
 def compute_deadlines(rules: RuleSet, anchors: Mapping[Anchor, date]) -> tuple[Deadline, ...]:

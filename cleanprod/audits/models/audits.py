@@ -153,7 +153,11 @@ class Deadline(models.Model):
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="deadlines")
     event = models.CharField(_("milestone"), max_length=32)
+    # The legal last day (民法典 第二百零三条: moved past a 法定休假日); overdue checks use it.
     due = models.DateField(_("due"), db_index=True)
+    # The last day as the rule counts it in calendar months (第二百零二条).
+    nominal_due = models.DateField(_("nominal due date"))
+    calendar_version = models.CharField(_("holiday calendar version"), max_length=128, blank=True)
     rule_id = models.CharField(_("rule"), max_length=64)
     rule_text = models.TextField(_("rule text"))
     rule_source = models.CharField(_("rule source"), max_length=255)
@@ -176,6 +180,11 @@ class Deadline(models.Model):
     @property
     def label(self) -> str:
         return str(DEADLINE_EVENTS.get(self.event, self.event))
+
+    @property
+    def extended(self) -> bool:
+        """Whether the nominal last day fell on a 法定休假日 and the legal one is later."""
+        return self.nominal_due != self.due
 
 
 class PhaseRecord(models.Model):

@@ -25,7 +25,7 @@ from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS
 from cleanprod.changelog.bulk import logged_update
-from cleanprod.core import audit_rules
+from cleanprod.core import audit_rules, legal_calendar
 from cleanprod.registry.models import Agency, Engagement, Enterprise
 from cleanprod.registry.policies import active_engagement_q
 
@@ -79,7 +79,13 @@ def open_audit(
 
 
 def add_deadlines(audit: Audit, rules: Any, anchors: dict[Any, dt.date]) -> list[Deadline]:
+    """Create or update the audit's deadlines counted from ``anchors``.
+
+    Each keeps the nominal last day and the legal one (moved past a 法定休假日 under 民法典
+    第二百零三条); ``due`` is the legal day, which the daily clock compares with today.
+    """
     made = []
+    version = legal_calendar.calendar_version()
     for d in audit_rules.compute_deadlines(rules, anchors):
         source = "；".join(str(s) for s in d.rule.sources)
         made.append(
@@ -88,6 +94,8 @@ def add_deadlines(audit: Audit, rules: Any, anchors: dict[Any, dt.date]) -> list
                 event=str(d.event),
                 defaults={
                     "due": d.due,
+                    "nominal_due": d.nominal_due,
+                    "calendar_version": version,
                     "rule_id": d.rule.id,
                     "rule_text": d.rule.text,
                     "rule_source": source[:255],

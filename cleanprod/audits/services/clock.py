@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from cleanprod.accounts.models import User
 from cleanprod.audits.models import Audit, Deadline
 from cleanprod.changelog.bulk import logged_update
+from cleanprod.core import legal_calendar
+from cleanprod.core.calendar import CalendarError
 from cleanprod.notifications.models import Notification
 from cleanprod.notifications.services import notify
 from cleanprod.regions.models import Region
@@ -37,13 +39,31 @@ def authorities_for(region_code: str) -> list[User]:
     )
 
 
+def _legal_day_passed(deadline: Deadline, today: dt.date, version: str) -> bool:
+    """Recompute the legal day with the installed holiday data; store it if it changed.
+
+    A due date in a year the State Council had not yet scheduled was computed without 调休 and
+    may be too early; once the ``holidays`` package is upgraded the clock corrects it here
+    instead of flagging a milestone before its legal day (民法典 第二百零三条).
+    """
+    try:
+        legal = legal_calendar.legal_due(deadline.nominal_due)
+    except CalendarError:  # outside the holiday data: keep the stored day
+        return True
+    if legal != deadline.due:
+        logged_update(Deadline.objects.filter(pk=deadline.pk), due=legal, calendar_version=version)
+        deadline.due = legal
+    return legal < today
+
+
 @transaction.atomic
 def run_clock(today: dt.date) -> ClockReport:
-    """Mark every unmet milestone due before ``today`` overdue and notify, once per milestone."""
+    """Mark every unmet milestone whose legal day is before ``today`` overdue and notify, once."""
     due = Deadline.objects.filter(met_on__isnull=True, due__lt=today).select_related(
         "audit__enterprise", "audit__agency"
     )
-    overdue = list(due)
+    version = legal_calendar.calendar_version()
+    overdue = [d for d in due if _legal_day_passed(d, today, version)]
     newly = [d for d in overdue if not d.overdue]
     logged_update(Deadline.objects.filter(pk__in=[d.pk for d in newly]), overdue=True)
     logged_update(

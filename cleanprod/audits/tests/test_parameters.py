@@ -124,7 +124,7 @@ GOOD = """
 province: "440000"
 name: 广东省
 version: gd-2026-1
-base_version: national-2026.11-1
+base_version: national-2026.12-1
 documents:
   粤规:
     title: 广东省清洁生产审核实施细则（示例）

@@ -68,7 +68,7 @@ def national_data() -> dict[str, Any]:
 
 
 def test_every_rule_cites_a_source_and_says_what_kind_it_is(rules: RuleSet) -> None:
-    assert rules.version == "national-2026.11-1"
+    assert rules.version == "national-2026.12-1"
     for rule in rules.rules:
         assert rule.sources, rule.id
         assert rule.text.strip(), rule.id
@@ -241,9 +241,11 @@ def test_roster_deadlines(rules: RuleSet) -> None:
     published = date(2025, 3, 15)
     found = {d.event: d for d in compute_deadlines(rules, {Anchor.ROSTER_PUBLISHED: published})}
     assert set(found) == {"disclose", "start", "report"}
-    assert found["disclose"].due == date(2025, 4, 15)
-    assert found["start"].due == date(2025, 5, 15)
-    assert found["report"].due == date(2026, 3, 15)
+    assert found["disclose"].nominal_due == date(2025, 4, 15)
+    assert found["start"].nominal_due == date(2025, 5, 15)
+    assert found["report"].nominal_due == date(2026, 3, 15)
+    # 2026-03-15 is a Sunday: the legal last day is the Monday (民法典 第二百零三条).
+    assert found["report"].due == date(2026, 3, 16) and found["report"].period.moved
     assert found["disclose"].rule.id == "deadline.disclose"
     assert found["start"].rule.source_text == "审核办法 第十二条第一款"
     assert "两个月内" in found["start"].rule.text
@@ -251,10 +253,10 @@ def test_roster_deadlines(rules: RuleSet) -> None:
 
 
 def test_deadlines_at_month_end(rules: RuleSet) -> None:
-    assert deadline(rules, "deadline.disclose", date(2025, 1, 31)).due == date(2025, 2, 28)
-    assert deadline(rules, "deadline.disclose", date(2024, 1, 31)).due == date(2024, 2, 29)
-    assert deadline(rules, "deadline.start", date(2023, 12, 31)).due == date(2024, 2, 29)
-    assert deadline(rules, "deadline.report", date(2024, 2, 29)).due == date(2025, 2, 28)
+    assert deadline(rules, "deadline.disclose", date(2025, 1, 31)).nominal_due == date(2025, 2, 28)
+    assert deadline(rules, "deadline.disclose", date(2024, 1, 31)).nominal_due == date(2024, 2, 29)
+    assert deadline(rules, "deadline.start", date(2023, 12, 31)).nominal_due == date(2024, 2, 29)
+    assert deadline(rules, "deadline.report", date(2024, 2, 29)).nominal_due == date(2025, 2, 28)
 
 
 def test_implementation_and_acceptance_deadlines(rules: RuleSet) -> None:
@@ -263,9 +265,9 @@ def test_implementation_and_acceptance_deadlines(rules: RuleSet) -> None:
         Anchor.EVALUATION_PASSED: date(2026, 4, 30),
     }
     found = {d.event: d for d in compute_deadlines(rules, anchors)}
-    assert found["options_implemented"].due == date(2027, 4, 30)
+    assert found["options_implemented"].nominal_due == date(2027, 4, 30)
     assert found["options_implemented"].anchor is Anchor.EVALUATION_PASSED
-    assert found["acceptance"].due == date(2027, 4, 30)
+    assert found["acceptance"].nominal_due == date(2027, 4, 30)
     assert len(found) == 5
 
 
@@ -370,9 +372,9 @@ def test_override_merge(rules: RuleSet) -> None:
     assert start.anchor is Anchor.ROSTER_PUBLISHED  # kept from the national rule
     assert start.source_text == "粤细则 第五条"
     assert effective.get("deadline.disclose").origin == "national"
-    assert effective.version == "national-2026.11-1+440000:gd-2026-1"
+    assert effective.version == "national-2026.12-1+440000:gd-2026-1"
     due = deadline(effective, "deadline.start", date(2025, 3, 15))
-    assert due.due == date(2025, 6, 15) and due.rule.origin.startswith("province:440000")
+    assert due.nominal_due == date(2025, 6, 15) and due.rule.origin.startswith("province:440000")
     # The national rule set is untouched.
     assert rules.get("deadline.start").months == 2
     assert rules.get("deadline.start").origin == "national"

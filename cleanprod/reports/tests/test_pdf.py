@@ -237,7 +237,7 @@ def test_review_info_from_a_decision_on_the_shipped_template() -> None:
     assert info.vetoes[3].finding == "物料平衡数据缺失"
     assert info.items[-1].score == Fraction(17, 2)  # E14: (10 + 7) / 2
     _, flat, _ = text_of(evaluation_opinion_pdf(EvaluationOpinion(info)))
-    assert "评分表版本evaluation-2026.1" in flat
+    assert f"评分表版本{template.version}" in flat
     assert "V4审核报告未按要求编制" in flat and "物料平衡数据缺失" in flat
     assert "存在否决项，专家组评估结论：不通过" in flat
     assert "专家组由以下2名专家组成：" in flat  # no draw seed given: no claim of a draw

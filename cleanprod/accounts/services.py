@@ -166,6 +166,11 @@ def register_enterprise(data: EnterpriseRegistration) -> User:
         enterprise.full_clean()
         enterprise.save()
     else:
+        if enterprise.deactivated_on is not None:
+            raise RegistrationRefused(
+                "uscc",
+                _("This enterprise cannot register online; contact the competent authority."),
+            )
         accounts = enterprise.accounts.filter(party=Party.ENTERPRISE)
         if accounts.filter(is_active=True).exists():
             raise RegistrationRefused(
@@ -302,8 +307,10 @@ def approve(actor: Any, account: User) -> User:
     if isinstance(org, Agency):
         org.published = True
         org.filing_authority = org.filing_authority or _authority_name(actor)
-    elif org is not None and not org.active:
-        org.active, org.deactivated_reason, org.deactivated_on = True, "", None
+    elif org is not None and not org.active and org.deactivated_on is None:
+        # Created inactive by the registration itself; an organisation the authority
+        # deactivated (it has a date) stays so: approving an account does not undo that.
+        org.active, org.deactivated_reason = True, ""
     if org is not None:
         org.save()
         if not can(actor, CHANGE, org):

@@ -91,7 +91,9 @@ def create_account(page: Any, base: str, username: str, email: str, role: str) -
     page.select_option("#id_role", role)
 
 
-def test_accounts_from_an_empty_database(live_server: Any, people: Any, empty_platform: None) -> None:
+def test_accounts_from_an_empty_database(
+    live_server: Any, people: Any, empty_platform: None
+) -> None:
     base = live_server.url
     User.objects.create_superuser("root", "root@example.cn", SUPER_PASSWORD)
 

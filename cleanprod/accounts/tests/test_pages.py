@@ -410,3 +410,20 @@ def test_refused_registration_leaves_the_pending_list(client: Client, sz_officer
     account.refresh_from_db()
     assert not account.is_active and not account.awaiting_approval
     assert "虚假" in account.application_note
+
+
+def test_deactivated_enterprise_cannot_register(client: Client, gd_admin: User) -> None:
+    from cleanprod.registry.services import deactivate
+
+    ent = factories.enterprise(region="440305")
+    deactivate(gd_admin, ent, "关停")
+    response = client.post("/accounts/register/enterprise/", registration(ent.uscc))
+    assert response.context["form"].errors["uscc"]
+    assert not User.objects.filter(username="nanshan_new").exists()
+
+
+def test_registration_pages_link_each_other(client: Client) -> None:
+    page = client.get("/accounts/register/enterprise/").content.decode()
+    assert "/accounts/register/agency/" in page and "/accounts/register/expert/" in page
+    assert client.get("/accounts/register/agency/").status_code == 200
+    assert client.get("/accounts/register/expert/").status_code == 200

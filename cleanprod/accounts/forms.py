@@ -218,9 +218,9 @@ class UserFilterForm(Form):
     party = forms.ChoiceField(label=_("party"), required=False)
     role = forms.ChoiceField(label=_("role"), required=False)
     active = forms.ChoiceField(
-        label=_("active"),
+        label=_("Account status"),
         required=False,
-        choices=[("", "—"), ("yes", _("Active")), ("no", _("Inactive"))],
+        choices=[("", "—"), ("yes", _("Enabled")), ("no", _("Inactive"))],
     )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:

@@ -108,6 +108,7 @@ def test_accounts_from_an_empty_database(
 
     # The national administrator creates the Guangdong administrator.
     log_in(national, base, "nat_admin", "Nat-Admin-Passw0rd")
+    national.locator("#nav-user").click()
     national.locator("#nav-users").click()
     create_account(national, base, "gd_admin", "gd@example.cn", "administrator")
     choose_region(national, "广东省")
@@ -156,6 +157,7 @@ def test_accounts_from_an_empty_database(
 
     # The Shenzhen officer activates it from the pending list.
     log_in(officer, base, "sz_officer", "Sz-Officer-Passw0rd")
+    officer.locator("#nav-user").click()
     officer.locator("#nav-pending").click()
     officer.wait_for_url(re.compile(r"/accounts/pending/$"))
     row = officer.locator("#pending-table tbody tr", has_text="深圳南山新材料有限公司")
@@ -165,6 +167,7 @@ def test_accounts_from_an_empty_database(
 
     # The enterprise logs in with its USCC and finds its account and organisation.
     log_in(enterprise, base, uscc, "Nanshan-Passw0rd-1")
+    enterprise.locator("#nav-user").click()
     enterprise.locator("#nav-me").click()
     assert "深圳南山新材料有限公司" in enterprise.locator("#account-facts").inner_text()
     enterprise.locator("#my-organisation").click()

@@ -55,6 +55,9 @@ def set_active(actor: Any, target: User, active: bool) -> User:
     target = User.objects.select_for_update().get(pk=target.pk)
     if not can(actor, CHANGE, target):
         raise PermissionDenied(_("You may not change this user."))
+    if target.awaiting_approval:
+        # A registration is approved with its organisation, on the pending list.
+        raise PermissionDenied(_("This account awaits approval on the pending list."))
     check_fields(actor, CHANGE, target, {"is_active"})  # an administrator's own account: refused
     target.is_active = active
     target.save()

@@ -74,6 +74,18 @@ class StyledPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         account_forms._styled(self)
 
+    def get_users(self, email: str) -> Any:
+        """Active accounts with this address, invited ones too (no password set yet).
+
+        Django leaves out accounts without a usable password (meant for external logins); here
+        every account logs in locally, and an invitation that expired is renewed this way.
+        """
+        return (
+            u
+            for u in User.objects.filter(email__iexact=email, is_active=True)
+            if u.email.lower() == email.lower()
+        )
+
 
 class StyledSetPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

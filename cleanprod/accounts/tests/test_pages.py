@@ -427,3 +427,25 @@ def test_registration_pages_link_each_other(client: Client) -> None:
     assert "/accounts/register/agency/" in page and "/accounts/register/expert/" in page
     assert client.get("/accounts/register/agency/").status_code == 200
     assert client.get("/accounts/register/expert/").status_code == 200
+
+
+def test_invited_account_can_renew_its_link_by_password_reset(
+    client: Client, gd_admin: User
+) -> None:
+    client.force_login(gd_admin)
+    client.post("/accounts/users/add/", officer_data())  # invitation never used
+    response = Client().post("/accounts/password/reset/", {"email": "zhang@example.cn"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    set_password_through(link_in(mail.outbox[0]))
+    assert Client().login(username="sz_new", password=NEW_PASSWORD)
+
+
+def test_pending_account_is_not_activated_by_the_reactivate_button(
+    client: Client, gd_admin: User
+) -> None:
+    Client().post("/accounts/register/enterprise/", registration(synthetic_uscc(905, "440305")))
+    account = User.objects.get(username="nanshan_new")
+    client.force_login(gd_admin)
+    client.post(f"/accounts/users/{account.pk}/active/")
+    account.refresh_from_db()
+    assert not account.is_active and account.awaiting_approval

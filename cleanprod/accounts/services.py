@@ -43,6 +43,8 @@ def save_user(actor: Any, form: ModelForm, action: str) -> User:
     """
     if action == ADD:
         form.instance.set_unusable_password()
+    else:
+        _refuse_superuser_target(actor, form.instance)
     user: User = save_form(actor, form, action)  # type: ignore[assignment]
     if action == ADD and user.email:
         transaction.on_commit(partial(send_invitation.enqueue, user.pk), robust=True)
@@ -55,6 +57,7 @@ def set_active(actor: Any, target: User, active: bool) -> User:
     target = User.objects.select_for_update().get(pk=target.pk)
     if not can(actor, CHANGE, target):
         raise PermissionDenied(_("You may not change this user."))
+    _refuse_superuser_target(actor, target)
     if target.awaiting_approval:
         # A registration is approved with its organisation, on the pending list.
         raise PermissionDenied(_("This account awaits approval on the pending list."))
@@ -64,6 +67,13 @@ def set_active(actor: Any, target: User, active: bool) -> User:
     if not can(actor, CHANGE, target):
         raise PermissionDenied(_("The result would lie outside the scope you may manage."))
     return target
+
+
+def _refuse_superuser_target(actor: Any, target: User) -> None:
+    # The user policy lets a national administrator reach every account; a superuser (who
+    # operates the installation) is still changed only by a superuser.
+    if target.is_superuser and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("You may not change this user."))
 
 
 # --- registrations and applications ---------------------------------------------------------

@@ -449,3 +449,11 @@ def test_pending_account_is_not_activated_by_the_reactivate_button(
     client.post(f"/accounts/users/{account.pk}/active/")
     account.refresh_from_db()
     assert not account.is_active and account.awaiting_approval
+
+
+def test_national_administrator_cannot_deactivate_a_superuser(client: Client) -> None:
+    root = User.objects.create_superuser("root", "root@example.cn", PASSWORD)
+    client.force_login(authority("nat_admin", None, role="administrator"))
+    client.post(f"/accounts/users/{root.pk}/active/")
+    root.refresh_from_db()
+    assert root.is_active

@@ -11,7 +11,7 @@ account stays inactive until an authority whose scope covers the organisation ap
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -128,7 +128,6 @@ class ExpertApplication:
     employer: str
     phone: str
     account: Account
-    notes: list[str] = field(default_factory=list)
 
 
 class RegistrationRefused(Exception):

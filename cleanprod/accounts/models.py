@@ -88,6 +88,12 @@ class User(Versioned, AbstractUser):
         related_name="+",
     )
 
+    # A self-registration or application (enterprise, agency, expert) waiting for the competent
+    # authority: inactive until approved. Kept apart from is_active, which a deactivation clears
+    # too, so the pending list never shows deactivated accounts.
+    awaiting_approval = models.BooleanField(_("awaiting approval"), default=False)
+    application_note = models.TextField(_("note for the approving authority"), blank=True)
+
     objects = RestrictedUserManager()
 
     class Meta:

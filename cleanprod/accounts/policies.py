@@ -17,12 +17,13 @@ SELF_EDITABLE = frozenset({"first_name", "last_name", "email", "password"})
 
 def users_in_region(user: Any) -> Q:
     """Users whose own region, or whose organisation's region, lies in the admin's subtree."""
+    # Superusers (the platform's operators) are out of every administrator's reach.
     if user.region_id is None:
-        return Q()
+        return Q(is_superuser=False)
     q = Q()
     for path in ("region_id", "enterprise__region_id", "agency__region_id", "expert__region_id"):
         q |= region_q(path, user)
-    return q
+    return q & Q(is_superuser=False)
 
 
 def register_policies() -> None:

@@ -301,3 +301,13 @@ def test_officer_cannot_create_outside_its_area_even_by_forging_the_region(world
 def test_models_keep_their_values(world):
     assert Agency.objects.get(pk=world["agency"].pk).filing_no == "粤备-1"
     assert Expert.objects.get(pk=world["expert"].pk).employer_enterprise_id == world["ent"].pk
+
+
+def test_no_administrator_reaches_a_superuser(world):
+    root = User.objects.create_superuser("root", "root@example.cn", "Root-pass-2026!")
+    national = authority("nat_admin", None, role="administrator")
+    assert not User.objects.restrict(national, "change").filter(pk=root.pk).exists()
+    response = _api(national).patch(f"/api/users/{root.pk}/", {"is_active": False}, format="json")
+    assert response.status_code == 404
+    root.refresh_from_db()
+    assert root.is_active

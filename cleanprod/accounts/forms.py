@@ -12,9 +12,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.accounts.models import Party, Role, User
-from cleanprod.accounts.permissions import CHANGE, VIEW, limit_choices, writable_fields
-from cleanprod.forms_base import Form
 from cleanprod.industries.models import Industry, validate_class_code
+from cleanprod.platform.forms import Form
+from cleanprod.platform.permissions import CHANGE, VIEW, limit_choices, writable_fields
 from cleanprod.regions.models import Level, Region
 from cleanprod.registry.forms import StyledModelForm
 from cleanprod.registry.models import Agency, Enterprise, Expert

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.platform.locking import Versioned
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 
 class Party(models.TextChoices):

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Q
 
 from cleanprod.accounts.models import User
-from cleanprod.accounts.permissions import ALL_ACTIONS, CHANGE, VIEW, Policy, region_q, register
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryGroupMember
+from cleanprod.platform.permissions import ALL_ACTIONS, CHANGE, VIEW, Policy, region_q, register
 from cleanprod.regions.models import Region
 
 # What a user may change about itself: its name, contact details and password.

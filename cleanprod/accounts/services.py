@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import Party, Role, User
-from cleanprod.accounts.permissions import ADD, CHANGE, can, check_fields
 from cleanprod.accounts.tasks import send_invitation
 from cleanprod.notifications.services import notify
+from cleanprod.platform.permissions import ADD, CHANGE, can, check_fields
+from cleanprod.platform.services import save_form
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert
-from cleanprod.registry.services import save_form
 
 # Roles that act on registrations (a viewer only reads).
 APPROVING_ROLES = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -363,6 +363,6 @@ def _authority_name(actor: Any) -> str:
 
 def add_allowed(actor: Any) -> bool:
     """Whether ``actor`` may open the user-management pages (administrators, superusers)."""
-    from cleanprod.accounts.permissions import can_any
+    from cleanprod.platform.permissions import can_any
 
     return bool(getattr(actor, "is_authenticated", False)) and can_any(actor, ADD, User)

@@ -35,9 +35,9 @@ from django.views import View
 from cleanprod.accounts import forms as account_forms
 from cleanprod.accounts import services
 from cleanprod.accounts.models import Party, User
-from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can, region_q
 from cleanprod.industries.models import Industry, IndustryLevel
-from cleanprod.registry.services import StaleObject
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, region_q
+from cleanprod.platform.services import StaleObject
 
 
 class LoginForm(AuthenticationForm):

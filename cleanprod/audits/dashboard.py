@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.forms import AuditDashboardForm, form_errors
 from cleanprod.audits.models import Audit, Phase
 from cleanprod.core.codes import prefix_upper_bound
 from cleanprod.industries.models import IndustryGroup, industry_q
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Level, Region, child_containing, subtree_q
 
 PASSED_EVALUATION = [Phase.HIGH_COST_IMPLEMENTATION, Phase.ACCEPTANCE, Phase.CLOSED]

@@ -37,8 +37,8 @@ from cleanprod.audits.models.audits import SEVEN_PHASES
 from cleanprod.audits.rules import effective_rules
 from cleanprod.core import audit_rules, economics, legal_calendar
 from cleanprod.industries.models import Industry
+from cleanprod.platform.db import insert_plain
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry.io.bulk import insert_plain
 from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert
 
 Progress = Callable[[int], None]

@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod import forms_base
 from cleanprod.audits.models import OptionCategory, Roster
 from cleanprod.audits.models.options import BENEFITS
 from cleanprod.audits.services.reviews import STAGE_PHASE
 from cleanprod.audits.workflow import TRANSITIONS
+from cleanprod.platform import forms as forms_base
 from cleanprod.regions.models import Region
 
 

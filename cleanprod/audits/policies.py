@@ -1,4 +1,4 @@
-"""Who reaches which audit records (see cleanprod.accounts.permissions)."""
+"""Who reaches which audit records (see cleanprod.platform.permissions)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Q
 
-from cleanprod.accounts.permissions import CHANGE, EXPORT, READ, VIEW, Policy, register
 from cleanprod.audits.models import (
     Audit,
     CreditEvent,
@@ -20,6 +19,7 @@ from cleanprod.audits.models import (
     RosterEntry,
     SubstanceRecord,
 )
+from cleanprod.platform.permissions import CHANGE, EXPORT, READ, VIEW, Policy, register
 from cleanprod.registry.policies import active_clients
 
 WORK = frozenset({VIEW, CHANGE, EXPORT})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/act/<str:action>/", views.audit_action, name="audit-action"),
     path("<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
     path("<int:pk>/reviews/<int:review>/pdf/", views.review_document, name="review-pdf"),
+    path("agencies/<int:pk>/record/", views.agency_record_view, name="agency-record"),
     path("rosters/", views.RosterListView.as_view(), name="roster-list"),
     path("rosters/propose/", views.RosterProposeView.as_view(), name="roster-propose"),
     path("rosters/<int:pk>/", views.RosterDetailView.as_view(), name="roster-detail"),

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
-from cleanprod.accounts.permissions import ADD, VIEW, can_any
 from cleanprod.audits import forms
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Phase, Roster, RosterEntry
@@ -33,12 +32,14 @@ from cleanprod.audits.services import audits as audit_services
 from cleanprod.audits.services import options as option_services
 from cleanprod.audits.services import reviews as review_services
 from cleanprod.audits.services import rosters as roster_services
+from cleanprod.audits.services.accountability import agency_record
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
 from cleanprod.changelog.views import history_of
 from cleanprod.core import review as core_review
 from cleanprod.platform.locking import parse_version
-from cleanprod.registry.models import Enterprise, Park
+from cleanprod.platform.permissions import ADD, VIEW, can_any
+from cleanprod.registry.models import Agency, Enterprise, Park
 
 
 class InvalidInput(WorkflowError):
@@ -81,7 +82,7 @@ class RosterDetailView(DetailView):  # type: ignore[type-arg]
         return Roster.objects.restrict(self.request.user, VIEW)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from cleanprod.accounts.permissions import CHANGE, can
+        from cleanprod.platform.permissions import CHANGE, can
 
         context = super().get_context_data(**kwargs)
         roster: Roster = self.object
@@ -512,3 +513,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "json":
         return JsonResponse(data)
     return render(request, "audits/dashboard.html", {"data": data})
+
+
+def agency_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's accountability record (十四五 §五(十五)), a fragment of its registry page:
+    the audits it served that the reader may see, their outcomes, and its credit events."""
+    agency = get_object_or_404(Agency.objects.restrict(request.user, VIEW), pk=pk)
+    audits = Audit.objects.restrict(request.user, VIEW).filter(agency=agency)
+    context = {
+        "record": agency_record(agency, audits),
+        "audits_served": audits.select_related("region")[:100],
+        "credit_events": agency.credit_events.restrict(request.user, VIEW),
+    }
+    return render(request, "audits/_agency_record.html", context)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.changelog.views import ChangeFilterSet
+from cleanprod.platform.permissions import VIEW
 
 
 class ObjectChangeSerializer(serializers.ModelSerializer):

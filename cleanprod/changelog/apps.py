@@ -9,9 +9,9 @@ class ChangelogConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
-        from cleanprod.accounts.permissions import READ, Policy, register
         from cleanprod.changelog import signals  # noqa: F401
         from cleanprod.changelog.models import ObjectChange
+        from cleanprod.platform.permissions import READ, Policy, register
 
         # Authorities search the log within their region; everyone sees their own changes.
         # Nobody writes it but the platform itself: every role only reads.

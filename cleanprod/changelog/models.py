@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 
 class Action(models.TextChoices):

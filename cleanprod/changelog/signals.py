@@ -19,6 +19,7 @@ from django.dispatch import receiver
 
 from cleanprod.changelog.context import current
 from cleanprod.changelog.models import Action, ObjectChange
+from cleanprod.platform.signals import bulk_update_done, bulk_update_starting
 
 SECRET_FIELDS = {"password"}
 
@@ -145,3 +146,22 @@ def _m2m(sender: Any, instance: models.Model, action: str, reverse: bool, **kw: 
         after = snapshot(instance)
         if before is not None and before != after:
             record(instance, Action.UPDATE, before, after)
+
+
+@receiver(bulk_update_starting)
+def _before_bulk(sender: type[models.Model], rows: list[models.Model], **kw: Any) -> None:
+    if tracked(sender):
+        for row in rows:
+            row._changelog_bulk_before = snapshot(row)
+
+
+@receiver(bulk_update_done)
+def _after_bulk(sender: type[models.Model], rows: list[models.Model], **kw: Any) -> None:
+    if not tracked(sender):
+        return
+    for row in rows:
+        before = getattr(row, "_changelog_bulk_before", None)
+        row.refresh_from_db()
+        after = snapshot(row)
+        if after != before:
+            record(row, Action.UPDATE, before, after)

@@ -11,8 +11,8 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.changelog.models import Action, ObjectChange
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region, subtree_q
 
 

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 
 class ChangeRequest(models.Model):

@@ -1,4 +1,4 @@
-"""Who reaches which change requests (see cleanprod.accounts.permissions).
+"""Who reaches which change requests (see cleanprod.platform.permissions).
 
 Authorities decide the requests of organisations in their region (officers and
 administrators: ``change`` = approve or reject; viewers read). The user who asked reads its
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from cleanprod.accounts.permissions import CHANGE, READ, Policy, register
 from cleanprod.changerequests.models import ChangeRequest
+from cleanprod.platform.permissions import CHANGE, READ, Policy, register
 
 
 def register_policies() -> None:

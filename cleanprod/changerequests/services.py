@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import User
-from cleanprod.accounts.permissions import CHANGE, VIEW, can, field_label, policy_for, scope_can
 from cleanprod.changerequests.models import ChangeRequest
 from cleanprod.notifications.services import notify
+from cleanprod.platform.permissions import CHANGE, VIEW, can, field_label, policy_for, scope_can
 from cleanprod.registry import forms as registry_forms
 from cleanprod.registry.models import Agency, Enterprise, Expert
 

@@ -13,10 +13,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import VIEW, limit_choices
 from cleanprod.changerequests import services
 from cleanprod.changerequests.forms import DecisionForm, ReasonForm, values_form
 from cleanprod.changerequests.models import ChangeRequest
+from cleanprod.platform.permissions import VIEW, limit_choices
 
 KINDS = {"enterprise", "agency", "expert"}
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod import forms_base
 from cleanprod.core.scoring.model import Kind
+from cleanprod.platform import forms as forms_base
 
 LEVEL_CHOICES = [
     ("", "—"),

@@ -1,7 +1,7 @@
 from django.db.models import Q
 
-from cleanprod.accounts.permissions import ADD, READ, Policy, register
 from cleanprod.evaluation.models import Assessment, SystemVersion
+from cleanprod.platform.permissions import ADD, READ, Policy, register
 from cleanprod.registry.policies import active_clients
 
 

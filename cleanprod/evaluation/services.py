@@ -12,12 +12,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import VIEW, can
 from cleanprod.core import scoring
 from cleanprod.core.scoring import loader
 from cleanprod.core.scoring.advisor import advise
 from cleanprod.core.scoring.tabular import parse_records, plan_dict, result_dict
 from cleanprod.evaluation.models import Assessment, SystemVersion
+from cleanprod.platform.permissions import VIEW, can
 from cleanprod.regions.models import child_containing
 from cleanprod.registry.models import Enterprise
 

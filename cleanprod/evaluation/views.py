@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.core import scoring
 from cleanprod.core.scoring.tabular import table_from_rows
 from cleanprod.evaluation.forms import AssessmentForm, UploadForm
 from cleanprod.evaluation.models import Assessment, SystemVersion
 from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
 from cleanprod.registry.io.readers import SUFFIXES, FileFormatError
 from cleanprod.registry.io.readers import read_table as read_upload

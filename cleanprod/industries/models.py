@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.core.codes import prefix_upper_bound
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 
 class IndustryLevel(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 PHASES = {"read": _("Reading the file"), "check": _("Checking rows"), "write": _("Writing")}
 

@@ -8,8 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.jobs.models import Job
+from cleanprod.platform.permissions import VIEW
 
 MAX_ERRORS_SHOWN = 500
 

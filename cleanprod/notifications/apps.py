@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
-        from cleanprod.accounts.permissions import READ, Policy, register
         from cleanprod.notifications.models import Notification
+        from cleanprod.platform.permissions import READ, Policy, register
 
         register(Notification, Policy(own=lambda u: Q(user_id=u.pk), own_actions=READ | {"change"}))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 
 class Notification(models.Model):

@@ -3,8 +3,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.generic import ListView
 
-from cleanprod.accounts.permissions import CHANGE, VIEW
 from cleanprod.notifications.models import Notification
+from cleanprod.platform.permissions import CHANGE, VIEW
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

@@ -21,7 +21,6 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.core import progress
 from cleanprod.core.plans import Comparison, load_plans
 from cleanprod.industries.models import IndustryGroup, industry_q
@@ -36,6 +35,7 @@ from cleanprod.plans.models import (
 )
 from cleanprod.plans.models.summary import COUNTERS, DECIMAL_COUNTERS
 from cleanprod.plans.summary import ALL_INDUSTRIES
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Level, Region, child_containing, subtree_q
 
 ByYear = dict[int, dict[str, Any]]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.core import progress
 from cleanprod.core.plans import Direction
 from cleanprod.plans.metrics import METRICS
 from cleanprod.plans.models import Target, TargetAllocation
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Level, Region
 
 

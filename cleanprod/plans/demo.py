@@ -32,8 +32,8 @@ from cleanprod.plans.models import (
     TrainingSession,
 )
 from cleanprod.plans.summary import refresh_summaries
+from cleanprod.platform.db import insert_plain
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry.io.bulk import insert_plain
 from cleanprod.registry.models import Enterprise
 
 YEARS = tuple(range(2016, 2026))

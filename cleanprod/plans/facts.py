@@ -18,7 +18,6 @@ from typing import Any
 from django.db.models import Count, IntegerField, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.dashboard import PASSED_EVALUATION
 from cleanprod.audits.models import Audit, Option, OptionStatus
 from cleanprod.evaluation.models import Assessment
@@ -32,6 +31,7 @@ from cleanprod.plans.models import (
     Technology,
 )
 from cleanprod.plans.models.summary import BENEFIT_COUNTERS
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.models import Enterprise
 

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod import forms_base
 from cleanprod.plans.models import Technology
 from cleanprod.plans.models.catalogue import codes_text
+from cleanprod.platform import forms as forms_base
 
 
 class TechnologyForm(forms_base.ModelForm):

@@ -1,10 +1,9 @@
-"""Who reaches which plan records (see cleanprod.accounts.permissions)."""
+"""Who reaches which plan records (see cleanprod.platform.permissions)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from cleanprod.accounts.permissions import READ, Policy, register
 from cleanprod.plans.models import (
     Adoption,
     AnnualPlan,
@@ -24,6 +23,7 @@ from cleanprod.plans.models import (
     TechnologySummary,
     TrainingSession,
 )
+from cleanprod.platform.permissions import READ, Policy, register
 
 
 def _own_enterprise(u: object) -> Q | None:

@@ -19,8 +19,8 @@ from django.db.models import Q
 
 from cleanprod.plans.facts import Scope, _years, counters, penetration
 from cleanprod.plans.models import MetricSummary, Technology, TechnologySummary
+from cleanprod.platform.db import insert_plain
 from cleanprod.regions.models import child_containing
-from cleanprod.registry.io.bulk import insert_plain
 
 
 @cache

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import ADD, VIEW, can_any
 from cleanprod.audits.models import Audit
 from cleanprod.plans import carbon
 from cleanprod.plans.cobenefits import audit_cobenefits
@@ -31,6 +30,7 @@ from cleanprod.plans.models import (
     Technology,
 )
 from cleanprod.plans.xlsx import dashboard_workbook
+from cleanprod.platform.permissions import ADD, VIEW, can_any
 from cleanprod.regions.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,10 +3,10 @@
 from django.db.models import Count
 from django.views.generic import TemplateView
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.models import Roster
 from cleanprod.evaluation.models import SystemVersion
 from cleanprod.industries.models import IndustryGroup
+from cleanprod.platform.permissions import VIEW
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 

@@ -8,31 +8,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
-from cleanprod.core.codes import prefix_upper_bound
+from cleanprod.platform.permissions import RestrictedQuerySet
+from cleanprod.platform.scopes import code_prefix, subtree_q
+
+__all__ = ["Level", "Region", "code_prefix", "subtree_q"]
 
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, _("Province")
     PREFECTURE = 2, _("Prefecture")
     COUNTY = 3, _("County")
-
-
-def code_prefix(code: str, level: int) -> str:
-    """The significant digits of a division code: 2 for a province, 4 for a prefecture, 6 else."""
-    return code[: {Level.PROVINCE: 2, Level.PREFECTURE: 4}.get(Level(level), 6)]
-
-
-def subtree_q(field: str, code: str, level: int) -> Q:
-    """A filter on a region-code field matching ``code`` and every division below it.
-
-    Division codes are hierarchical, so a subtree is a code range; a range (not LIKE) lets a
-    plain B-tree index serve the filter on SQLite and PostgreSQL alike.
-    """
-    prefix = code_prefix(code, level)
-    if len(prefix) == 6:
-        return Q(**{field: code})
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
 
 
 class RegionQuerySet(RestrictedQuerySet):

@@ -1,4 +1,7 @@
-"""Browse the division tree: a node, its ancestors, children and registry counts."""
+"""Browse the division tree: a node, its ancestors and children.
+
+No registry counts here: the page is public, and a count must come from the rows the visitor
+may list (the registry's list, linked, counts within the user's scope)."""
 
 from typing import Any
 
@@ -6,7 +9,6 @@ from django.db.models import Count
 from django.views.generic import DetailView, ListView
 
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry.models import Enterprise
 
 
 class RegionListView(ListView):
@@ -28,5 +30,4 @@ class RegionDetailView(DetailView):
         region: Region = self.object
         context["ancestors"] = region.ancestors()
         context["children"] = region.children.annotate(n=Count("children"))
-        context["enterprise_count"] = Enterprise.objects.in_region(region).count()
         return context

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cleanprod.core.codes import make_uscc
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
+from cleanprod.platform.db import insert_plain
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry.io.bulk import insert_plain
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 Progress = Callable[[int], None]

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cleanprod.forms_base import CleanTextMixin
+from cleanprod.platform.forms import CleanTextMixin
 from cleanprod.platform.locking import VersionedFormMixin
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park

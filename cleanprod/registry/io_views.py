@@ -21,9 +21,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from cleanprod.accounts.permissions import ADD, CHANGE, EXPORT, can_any
 from cleanprod.jobs import services as jobs
 from cleanprod.jobs.models import Job
+from cleanprod.platform.permissions import ADD, CHANGE, EXPORT, can_any
 from cleanprod.registry.io import SPECS, ModelSpec
 from cleanprod.registry.io.exports import (
     CONTENT_TYPES,

@@ -7,9 +7,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.industries.models import Industry, IndustryGroup, validate_class_code
 from cleanprod.platform.locking import Versioned
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region, subtree_q
 from cleanprod.registry.validators import validate_uscc
 

@@ -1,4 +1,4 @@
-"""Who reaches which registry rows (see cleanprod.accounts.permissions)."""
+"""Who reaches which registry rows (see cleanprod.platform.permissions)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from cleanprod.accounts.permissions import ALL_ACTIONS, Policy, register
 from cleanprod.industries.models import code_range_q
+from cleanprod.platform.permissions import ALL_ACTIONS, Policy, register
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 

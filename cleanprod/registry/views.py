@@ -16,7 +16,10 @@ from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from cleanprod.accounts.permissions import (
+from cleanprod.changelog.views import history_of
+from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
+from cleanprod.platform import services
+from cleanprod.platform.permissions import (
     ADD,
     CHANGE,
     DELETE,
@@ -26,10 +29,8 @@ from cleanprod.accounts.permissions import (
     limit_choices,
     writable_fields,
 )
-from cleanprod.changelog.views import history_of
-from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.regions.models import Level, Region
-from cleanprod.registry import filtersets, forms, services, tables
+from cleanprod.registry import filtersets, forms, tables
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
@@ -190,15 +191,8 @@ class AgencyDetailView(ObjectDetailView):
         context["clients"] = self.object.engagements.restrict(user, VIEW).select_related(
             "enterprise"
         )
-        # Agency accountability (十四五 §五(十五)): every audit it served, with outcomes.
-        from cleanprod.audits.models import Audit
-        from cleanprod.audits.services.accountability import agency_record
-
-        context["audits_served"] = (
-            Audit.objects.restrict(user, VIEW).filter(agency=self.object).select_related("region")
-        )[:100]
-        context["record"] = agency_record(self.object)
-        context["credit_events"] = self.object.credit_events.restrict(user, VIEW)
+        # The audits served and the credit events (the agency's accountability record) belong to
+        # the audits app, which the page loads as a fragment (audits:agency-record).
         return context
 
 
@@ -212,7 +206,7 @@ class ExpertDetailView(ObjectDetailView):
 
 
 class ObjectEditMixin(LoginRequiredMixin):
-    """Create and update through :mod:`cleanprod.registry.services`, in the user's scope."""
+    """Create and update through :mod:`cleanprod.platform.services`, in the user's scope."""
 
     template_name = "registry/object_form.html"
     action = ADD

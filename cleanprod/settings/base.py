@@ -138,10 +138,10 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cleanprod.api.permissions.ActionPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["cleanprod.platform.api.permissions.ActionPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "cleanprod.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "cleanprod.platform.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "cleanprod.accounts.throttling.AnonRateThrottle",
@@ -175,7 +175,7 @@ SPECTACULAR_SETTINGS = {
     # The error responses every operation can give (400/401/403/404/405/429), documented once.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cleanprod.api.schema.add_error_responses",
+        "cleanprod.platform.api.schema.add_error_responses",
     ],
 }
 

@@ -36,11 +36,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from cleanprod.accounts.models import User
-from cleanprod.accounts.permissions import ACTIONS, ADD, CHANGE, DELETE, EXPORT, VIEW
 from cleanprod.accounts.tests.factories import authority, user
 from cleanprod.audits.models import Audit, Panel
 from cleanprod.audits.models.reviews import PanelMember
 from cleanprod.industries.models import Industry
+from cleanprod.platform.permissions import ACTIONS, ADD, CHANGE, DELETE, EXPORT, VIEW
 from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert, Park
 from cleanprod.registry.tests import factories
 
@@ -568,7 +568,7 @@ class WebChecks:
 
 def registered_models() -> set[type[models.Model]]:
     """Every model with a policy (the guard test checks each has a case)."""
-    from cleanprod.accounts.permissions import _POLICIES
+    from cleanprod.platform.permissions import _POLICIES
 
     return set(_POLICIES)
 

@@ -14,13 +14,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cleanprod.accounts.permissions import CHANGE, VIEW
 from cleanprod.audits.models import Audit
 from cleanprod.audits.services import audits as audit_services
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.errors import NotAllowed
 from cleanprod.audits.tests import fixtures
 from cleanprod.evaluation.models import Assessment, SystemVersion
+from cleanprod.platform.permissions import CHANGE, VIEW
 from cleanprod.registry.models import Engagement
 
 pytestmark = pytest.mark.django_db

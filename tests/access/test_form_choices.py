@@ -12,7 +12,7 @@ from django import forms
 from django.test import Client
 from django.urls import reverse
 
-from cleanprod.accounts.permissions import policy_for
+from cleanprod.platform.permissions import policy_for
 from cleanprod.testing.access import build_world
 
 PAGES = [

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from rest_framework import serializers
 
 from cleanprod.accounts.models import User
-from cleanprod.api.serializers import CleanModelSerializer
+from cleanprod.platform.api.serializers import CleanModelSerializer
 
 
 class UserSerializer(CleanModelSerializer):

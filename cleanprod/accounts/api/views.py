@@ -20,10 +20,10 @@ from rest_framework.views import APIView
 from cleanprod.accounts.api.serializers import UserSerializer
 from cleanprod.accounts.lockout import lockout_message
 from cleanprod.accounts.models import User
-from cleanprod.accounts.permissions import CHANGE, can
 from cleanprod.accounts.throttling import TokenRateThrottle
 from cleanprod.accounts.tokens import revoke_tokens
-from cleanprod.api.viewsets import RestrictedModelViewSet
+from cleanprod.platform.api.viewsets import RestrictedModelViewSet
+from cleanprod.platform.permissions import CHANGE, can
 
 RevokedSerializer = inline_serializer("TokensRevoked", {"revoked": serializers.IntegerField()})
 

@@ -413,7 +413,7 @@ def test_refused_registration_leaves_the_pending_list(client: Client, sz_officer
 
 
 def test_deactivated_enterprise_cannot_register(client: Client, gd_admin: User) -> None:
-    from cleanprod.registry.services import deactivate
+    from cleanprod.platform.services import deactivate
 
     ent = factories.enterprise(region="440305")
     deactivate(gd_admin, ent, "关停")

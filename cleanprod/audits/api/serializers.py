@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
-from cleanprod.api.serializers import TextModelSerializer
 from cleanprod.audits.models import Audit, Deadline, Option, Review, Roster, RosterEntry
 from cleanprod.audits.workflow import TRANSITIONS
+from cleanprod.platform.api.serializers import TextModelSerializer
 
 
 class DeadlineSerializer(TextModelSerializer):

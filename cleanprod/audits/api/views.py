@@ -16,13 +16,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.audits.api import serializers as s
 from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Review, Roster, RosterEntry
 from cleanprod.audits.services import Conflict, NotAllowed, WorkflowError
 from cleanprod.audits.services import audits as audit_services
+from cleanprod.platform.permissions import VIEW
 
 
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.registry.models import Enterprise
 
 

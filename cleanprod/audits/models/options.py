@@ -8,9 +8,9 @@ from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.audits.models.audits import Audit
 from cleanprod.platform.locking import Versioned
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 # The yearly benefits an option can have (expected when proposed, verified when implemented):
 # (field suffix, label, unit). Pollutants and CO2 are those the plans set targets for.

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.audits.models.audits import Audit
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.registry.models import Agency, Expert
 
 

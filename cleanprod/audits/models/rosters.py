@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.platform.locking import Versioned
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 

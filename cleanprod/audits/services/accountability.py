@@ -54,7 +54,7 @@ def record_credit_event(
     audit: Audit | None = None,
 ) -> CreditEvent:
     """Authorities record warnings, falsification findings and suspensions."""
-    from cleanprod.accounts.permissions import CHANGE, can
+    from cleanprod.platform.permissions import CHANGE, can
 
     if getattr(user, "party", "") != "authority" and not user.is_superuser:
         raise NotAllowed(_("Only authorities record credit events."))
@@ -65,9 +65,12 @@ def record_credit_event(
     )
 
 
-def agency_record(agency: Agency) -> dict[str, Any]:
-    """Outcomes of every audit the agency served: counts and pass, re-audit, overdue rates."""
-    audits = Audit.objects.filter(agency=agency)
+def agency_record(agency: Agency, audits: Any = None) -> dict[str, Any]:
+    """Outcomes of the audits the agency served: counts and pass, re-audit, overdue rates.
+
+    ``audits``: the audits to count (e.g. those a reader may see); all of the agency's if None.
+    """
+    audits = Audit.objects.filter(agency=agency) if audits is None else audits
     stats = audits.aggregate(
         total=Count("pk"),
         closed=Count("pk", filter=Q(phase=Phase.CLOSED)),

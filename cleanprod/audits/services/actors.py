@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleanprod.accounts.permissions import CHANGE, can
 from cleanprod.audits.models import Audit
 from cleanprod.audits.workflow import AGENCY, AUTHORITY, ENTERPRISE
+from cleanprod.platform.permissions import CHANGE, can
 
 
 def capacity(user: Any, audit: Audit) -> str | None:

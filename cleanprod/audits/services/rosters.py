@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import User
-from cleanprod.accounts.permissions import ADD, CHANGE, VIEW, can
 from cleanprod.audits.models import (
     AuditKind,
     EmissionExceedance,
@@ -22,6 +21,7 @@ from cleanprod.audits.services.audits import open_audit, today
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.changelog.bulk import logged_bulk_create, logged_update
 from cleanprod.platform.locking import StaleObject, claim
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 

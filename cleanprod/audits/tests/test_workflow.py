@@ -226,3 +226,18 @@ def test_upload_checks_type_size_and_content():
         svc.upload_document(u, audit, "report", big)
     doc = svc.upload_document(u, audit, "report", SimpleUploadedFile("ok.pdf", PDF))
     assert doc.size == len(PDF) and doc.content_type == "application/pdf"
+
+
+def test_agency_record_fragment_counts_what_the_reader_may_see(client):
+    from django.urls import reverse
+
+    world = fixtures.build()
+    started(world)
+    url = reverse("audits:agency-record", args=[world.agency.pk])
+    client.force_login(world.shenzhen)
+    page = client.get(url).content.decode()
+    assert 'id="audits-served"' in page and world.enterprise.name in page
+    client.force_login(world.beijing)  # an authority elsewhere sees none of these audits
+    assert client.get(url).status_code == 404 or world.enterprise.name not in client.get(
+        url
+    ).content.decode()

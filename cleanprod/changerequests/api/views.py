@@ -15,10 +15,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.changerequests import services
 from cleanprod.changerequests.forms import values_form
 from cleanprod.changerequests.models import ChangeRequest
+from cleanprod.platform.permissions import VIEW
 from cleanprod.registry.models import Agency, Enterprise, Expert
 
 KINDS = {"enterprise": Enterprise, "agency": Agency, "expert": Expert}

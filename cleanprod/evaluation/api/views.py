@@ -10,10 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanprod.accounts.permissions import VIEW
-from cleanprod.api.serializers import CleanCharField, TextModelSerializer
 from cleanprod.evaluation.models import Assessment, SystemVersion
 from cleanprod.evaluation.services import AssessmentError, grade_scope, submit
+from cleanprod.platform.api.serializers import CleanCharField, TextModelSerializer
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise
 

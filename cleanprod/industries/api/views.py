@@ -1,9 +1,9 @@
 import django_filters
 from rest_framework import viewsets
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.industries.api.serializers import IndustryGroupSerializer, IndustrySerializer
 from cleanprod.industries.models import Industry, IndustryGroup
+from cleanprod.platform.permissions import VIEW
 
 
 class IndustryFilterSet(django_filters.FilterSet):

@@ -13,11 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cleanprod.accounts.permissions import VIEW
-from cleanprod.api.serializers import TextModelSerializer
 from cleanprod.plans.dashboard import InvalidParameters, dashboard
 from cleanprod.plans.decomposition import decomposition
 from cleanprod.plans.models import CarbonCalculation, Target, TargetAllocation, Technology
+from cleanprod.platform.api.serializers import TextModelSerializer
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
 
 

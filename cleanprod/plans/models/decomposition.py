@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.plans.models.catalogue import Target
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region
 
 

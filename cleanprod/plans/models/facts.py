@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.plans.models.catalogue import Technology
+from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import models
 
-from cleanprod.accounts.permissions import RestrictedQuerySet
 from cleanprod.plans.models.catalogue import Technology
+from cleanprod.platform.permissions import RestrictedQuerySet
 
 #: The counters of a summary row; see cleanprod.plans.metrics for what each one counts.
 COUNTERS = (

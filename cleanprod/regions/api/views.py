@@ -1,7 +1,7 @@
 import django_filters
 from rest_framework import viewsets
 
-from cleanprod.accounts.permissions import VIEW
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.api.serializers import RegionSerializer
 from cleanprod.regions.models import Region
 

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cleanprod.accounts.permissions import EXPORT, can_any
+from cleanprod.platform.permissions import EXPORT, can_any
 from cleanprod.registry.io import SPECS, ModelSpec, import_file
 from cleanprod.registry.io.exports import CONTENT_TYPES, FILTERSETS
 from cleanprod.registry.io_views import export_response, may_import

@@ -7,9 +7,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cleanprod.accounts.permissions import VIEW
-from cleanprod.api.serializers import CleanModelSerializer, TextModelSerializer
 from cleanprod.industries.models import Industry, IndustryLevel, industry_label
+from cleanprod.platform.api.serializers import CleanModelSerializer, TextModelSerializer
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 

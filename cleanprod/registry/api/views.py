@@ -9,9 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cleanprod.api.viewsets import RestrictedModelViewSet
 from cleanprod.changelog.api import ObjectChangeSerializer
 from cleanprod.changelog.views import history_of
+from cleanprod.platform.api.viewsets import RestrictedModelViewSet
 from cleanprod.registry import filtersets
 from cleanprod.registry.api import serializers as s
 from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert, Park

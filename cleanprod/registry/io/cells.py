@@ -17,10 +17,10 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import VIEW
 from cleanprod.core.codes import uscc_problem
 from cleanprod.core.text import clean_text
 from cleanprod.industries.models import Industry, IndustryLevel
+from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region, code_prefix
 from cleanprod.registry.io.specs import Column
 from cleanprod.registry.models import Park

@@ -19,8 +19,8 @@ from django_filters import FilterSet
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from cleanprod.accounts.permissions import EXPORT
 from cleanprod.core.text import spreadsheet_safe
+from cleanprod.platform.permissions import EXPORT
 from cleanprod.registry import filtersets
 from cleanprod.registry.io.cells import chinese_label, column_model_field
 from cleanprod.registry.io.specs import SYNTHETIC_HEADER, SYNTHETIC_VALUE, Column, ModelSpec

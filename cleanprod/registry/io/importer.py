@@ -18,8 +18,8 @@ from typing import IO, Any
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import NOTHING, allowed_q
 from cleanprod.changelog.context import change_context, current
+from cleanprod.platform.permissions import NOTHING, allowed_q
 from cleanprod.registry.io import cells
 from cleanprod.registry.io.cells import CellError, Lookups
 from cleanprod.registry.io.readers import FileFormatError, read_table

@@ -14,11 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import ADD, CHANGE
 from cleanprod.changelog.models import Action, ObjectChange
 from cleanprod.changelog.signals import record, region_of
+from cleanprod.platform.db import insert, insert_objects, update
 from cleanprod.platform.locking import is_versioned
-from cleanprod.registry.io.bulk import insert, insert_objects, update
+from cleanprod.platform.permissions import ADD, CHANGE
 
 if TYPE_CHECKING:
     from cleanprod.registry.io.importer import Importer, Pending, Row

@@ -15,7 +15,7 @@ from cleanprod.accounts.tests.factories import authority, user
 from cleanprod.audits.services.accountability import record_credit_event
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.plans.models.facts import Attendance, TrainingSession
-from cleanprod.registry import services
+from cleanprod.platform import services
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 from cleanprod.registry.tests import factories
 

@@ -11,8 +11,9 @@ from rest_framework.test import APIClient
 
 from cleanprod.accounts.tests.factories import authority
 from cleanprod.changelog.models import ObjectChange
+from cleanprod.platform import services
 from cleanprod.platform.locking import StaleObject
-from cleanprod.registry import forms, services
+from cleanprod.registry import forms
 from cleanprod.registry.models import Enterprise
 from cleanprod.registry.tests import factories
 

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cleanprod.platform.scopes import subtree_q
+
 VIEW, ADD, CHANGE, DELETE, EXPORT = "view", "add", "change", "delete", "export"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE, EXPORT)
 ALL_ACTIONS = frozenset(ACTIONS)
@@ -83,8 +85,6 @@ def policy_for(model: type[models.Model]) -> Policy | None:
 
 def region_q(path: str, user: Any) -> Q:
     """Rows under the authority's region; every row for a national authority."""
-    from cleanprod.regions.models import subtree_q  # regions' queryset builds on this module
-
     if user.region_id is None:
         return Q()
     return subtree_q(path, user.region.code, user.region.level)

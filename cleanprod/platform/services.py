@@ -1,4 +1,6 @@
-"""Writes to the registry: one transaction, scope checked before and after, change logged."""
+"""The one write path of forms and the API: one transaction, scope and fields checked before and
+after, version claimed; deletes that keep history; deactivation. The change log is written by
+the model signals (and, for the collector's bulk updates, by the platform signals)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,10 @@ from django.forms import ModelForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, VIEW, can, check_fields
-from cleanprod.changelog.models import Action
-from cleanprod.changelog.signals import record, snapshot, tracked
 from cleanprod.platform.locking import StaleObject as StaleObject
 from cleanprod.platform.locking import claim
+from cleanprod.platform.permissions import ADD, CHANGE, DELETE, VIEW, can, check_fields
+from cleanprod.platform.signals import bulk_update_done, bulk_update_starting
 
 
 @transaction.atomic
@@ -114,21 +115,18 @@ def delete_object(user: Any, obj: models.Model) -> None:
     collector.collect([obj])
     if collector.protected:
         raise InUse(_in_use_message(obj, collector.protected))
-    cleared: list[tuple[models.Model, dict[str, Any]]] = []
+    cleared: dict[type[models.Model], list[models.Model]] = {}
     for (field, _value), querysets in collector.field_updates.items():
-        if not tracked(field.model):
-            continue
         for qs in querysets:
-            cleared.extend((row, snapshot(row)) for row in qs)
+            cleared.setdefault(field.model, []).extend(qs)
+    for model, rows in cleared.items():
+        bulk_update_starting.send(sender=model, rows=rows)
     try:
         obj.delete()
     except models.ProtectedError as exc:  # a row added since the collection above
         raise InUse(_in_use_message(obj, exc.protected_objects)) from exc
-    for row, before in cleared:
-        row.refresh_from_db()
-        after = snapshot(row)
-        if after != before:
-            record(row, Action.UPDATE, before, after)
+    for model, rows in cleared.items():
+        bulk_update_done.send(sender=model, rows=rows)
 
 
 def _in_use_message(obj: models.Model, protected: Any) -> str:

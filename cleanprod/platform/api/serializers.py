@@ -11,10 +11,10 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from cleanprod.accounts.permissions import CHANGE, changed_fields, check_fields
-from cleanprod.api.viewsets import run_model_clean
 from cleanprod.core.text import clean_text
+from cleanprod.platform.api.viewsets import run_model_clean
 from cleanprod.platform.locking import VersionedSerializerMixin
+from cleanprod.platform.permissions import CHANGE, changed_fields, check_fields
 
 
 class CleanCharField(serializers.CharField):

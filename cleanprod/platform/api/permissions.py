@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import permissions
 
-from cleanprod.accounts.permissions import ADD, CHANGE, DELETE, can_any
+from cleanprod.platform.permissions import ADD, CHANGE, DELETE, can_any
 
 WRITE_ACTIONS = {"create": ADD, "update": CHANGE, "partial_update": CHANGE, "destroy": DELETE}
 

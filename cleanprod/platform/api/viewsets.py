@@ -14,7 +14,9 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.serializers import ModelSerializer
 
-from cleanprod.accounts.permissions import (
+from cleanprod.platform.api.permissions import ActionPermission
+from cleanprod.platform.locking import VERSION, StaleObject, claim
+from cleanprod.platform.permissions import (
     ADD,
     CHANGE,
     VIEW,
@@ -22,9 +24,7 @@ from cleanprod.accounts.permissions import (
     changed_fields,
     check_fields,
 )
-from cleanprod.api.permissions import ActionPermission
-from cleanprod.platform.locking import VERSION, StaleObject, claim
-from cleanprod.registry.services import InUse, delete_object
+from cleanprod.platform.services import InUse, delete_object
 
 
 class RestrictedSchema(AutoSchema):

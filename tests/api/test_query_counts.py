@@ -29,7 +29,7 @@ from cleanprod.audits.models import Audit, AuditKind, Option, Panel, Review, Ros
 from cleanprod.audits.services.audits import open_audit
 from cleanprod.changerequests.models import ChangeRequest
 from cleanprod.evaluation.models import Assessment, SystemVersion
-from cleanprod.industries.models import Industry
+from cleanprod.industries.models import Industry, IndustryGroup, IndustryGroupMember
 from cleanprod.plans.models import (
     CarbonCalculation,
     FactorLibraryVersion,
@@ -155,6 +155,15 @@ def _assessment() -> Assessment:
     )
 
 
+def _group() -> Any:
+    n = next(_seq)
+    group = IndustryGroup.objects.create(
+        slug=f"qc-group-{n}", name="行业组", short_name="组", source="测试", position=100 + n
+    )
+    IndustryGroupMember.objects.create(group=group, code="3360", label="电镀")
+    return group
+
+
 def _target() -> Target:
     return Target.objects.create(
         slug=f"qc-target-{next(_seq)}",
@@ -212,6 +221,7 @@ class Endpoint:
 
 
 API = [
+    Endpoint("industry groups", "/api/industry-groups/", _group, key="slug"),
     Endpoint("enterprises", "/api/enterprises/", _enterprise),
     Endpoint("parks", "/api/parks/", _park),
     Endpoint("agencies", "/api/agencies/", _agency),
@@ -309,6 +319,28 @@ def test_list_pages_queries_do_not_grow(client: Any, endpoint: Endpoint, who: st
     assert many == few, (
         f"{endpoint.name}: {few} then {many} queries\n{_queries(ctx.captured_queries)}"
     )
+
+
+# Reference data loaded with the platform (not made per test): a fixed, small number of queries
+# for the whole list, whatever its length (3,000 regions, 1,700 industries).
+REFERENCE = [
+    "/api/regions/",
+    "/api/regions/440305/",
+    "/api/industries/",
+    "/api/industries/3360/",
+    "/api/indicator-systems/",
+    "/api/audits/dashboard/",
+    "/api/plans/dashboard/",
+]
+
+
+@pytest.mark.parametrize("url", REFERENCE)
+def test_reference_lists_run_a_few_queries(url: str, django_assert_max_num_queries: Any) -> None:
+    client = APIClient()
+    client.force_authenticate(USERS["national administrator"]())
+    client.get(url)
+    with django_assert_max_num_queries(6):
+        assert client.get(url).status_code == 200
 
 
 def test_cached_industry_groups_match_the_model() -> None:

@@ -52,6 +52,7 @@ test: install system-deps lint
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/cleanprod makemigrations --check --dry-run >/dev/null || \
 	  (echo "models changed without a migration: run cleanprod makemigrations" && exit 1)

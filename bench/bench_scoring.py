@@ -57,11 +57,26 @@ def bench_system() -> IndicatorSystem:
             for ind in inds[:4]:
                 del ind["weight"]
                 ind["group"] = "share"
-        cats.append({"code": f"c{c}", "name": f"类{c}", "weight": weight, "indicators": inds,
-                     "groups": groups})
-    return build_system({"format": FORMAT, "slug": "bench", "name": "基准测试体系",
-                         "version": "1", "categories": cats,
-                         "parameters": [{"name": "n", "min": 0, "max": 6}]}, "bench")
+        cats.append(
+            {
+                "code": f"c{c}",
+                "name": f"类{c}",
+                "weight": weight,
+                "indicators": inds,
+                "groups": groups,
+            }
+        )
+    return build_system(
+        {
+            "format": FORMAT,
+            "slug": "bench",
+            "name": "基准测试体系",
+            "version": "1",
+            "categories": cats,
+            "parameters": [{"name": "n", "min": 0, "max": 6}],
+        },
+        "bench",
+    )
 
 
 def make_arrays(system: IndicatorSystem, n: int, seed: int) -> RecordArrays:
@@ -92,8 +107,12 @@ def make_arrays(system: IndicatorSystem, n: int, seed: int) -> RecordArrays:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--sample", type=int, default=20_000,
-                        help="records timed on the per-record path (then extrapolated)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=20_000,
+        help="records timed on the per-record path (then extrapolated)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="batch runs; the best is reported")
     args = parser.parse_args(argv)
@@ -115,19 +134,31 @@ def main(argv: list[str] | None = None) -> int:
     t_sample = time.perf_counter() - t0
     t_single = t_sample * args.records / sample
 
-    mismatches = sum(Grade(int(batch.grade[i])) is not s.grade or batch.index(i) != s.index
-                     for i, s in enumerate(singles))
+    mismatches = sum(
+        Grade(int(batch.grade[i])) is not s.grade or batch.index(i) != s.index
+        for i, s in enumerate(singles)
+    )
     counts = np.bincount(batch.grade, minlength=5)[1:]
-    print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
-          f"{os.getloadavg()[0]:.2f} at the end of the run")
-    print(f"machine: {platform.machine()} {platform.python_implementation()} "
-          f"{platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs")
-    print(f"system: {len(system.indicators)} indicators; records: {args.records:,}; "
-          f"grades I/II/III/below: {'/'.join(str(int(c)) for c in counts)}")
-    print(f"batch (vectorised, exact int64):     {t_batch:8.3f} s  (best of {len(runs)}: "
-          f"{', '.join(f'{r:.3f}' for r in runs)} s)")
-    print(f"per-record (exact Fractions):        {t_single:8.3f} s  "
-          f"(extrapolated from {sample:,} records timed in {t_sample:.3f} s)")
+    print(
+        f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average "
+        f"{os.getloadavg()[0]:.2f} at the end of the run"
+    )
+    print(
+        f"machine: {platform.machine()} {platform.python_implementation()} "
+        f"{platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"system: {len(system.indicators)} indicators; records: {args.records:,}; "
+        f"grades I/II/III/below: {'/'.join(str(int(c)) for c in counts)}"
+    )
+    print(
+        f"batch (vectorised, exact int64):     {t_batch:8.3f} s  (best of {len(runs)}: "
+        f"{', '.join(f'{r:.3f}' for r in runs)} s)"
+    )
+    print(
+        f"per-record (exact Fractions):        {t_single:8.3f} s  "
+        f"(extrapolated from {sample:,} records timed in {t_sample:.3f} s)"
+    )
     print(f"ratio per-record / batch:            {t_single / t_batch:8.1f}x")
     print(f"sample check batch == per-record:    {sample - mismatches:,}/{sample:,} identical")
     return 0 if mismatches == 0 else 1

@@ -181,3 +181,23 @@ def insert_plain(model: type[Any], rows: list[dict[str, Any]], batch: int = 5000
                 sql,
                 [tuple(r.get(n, defaults[n]) for n in names) for r in rows[start : start + batch]],
             )
+
+
+def analyze(*tables: type[models.Model]) -> list[str]:
+    """Refresh the query planner's statistics of these models' tables; return the tables.
+
+    After a bulk load the planner otherwise keeps the statistics of the empty or smaller table
+    (and autovacuum may be off or late): PostgreSQL then chooses sequential scans, SQLite
+    ignores useful indexes. ``ANALYZE`` is allowed inside a transaction on both; other
+    databases are left alone.
+    """
+    if not tables:
+        return []
+    connection = connections[router.db_for_write(tables[0])]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return []
+    names = list(dict.fromkeys(model._meta.db_table for model in tables))
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    return names

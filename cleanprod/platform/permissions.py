@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 
 from cleanprod.platform.scopes import subtree_q
@@ -148,7 +149,35 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         qs = self.filter(q)
         policy = _POLICIES.get(self.model)
-        return qs.distinct() if policy is not None and policy.distinct else qs
+        # DISTINCT costs a sort (and a subquery under COUNT) on every list: only when the rule
+        # applied to this user joins a to-many relation (an enterprise's audits as a member),
+        # not for the region ranges of authorities.
+        if policy is not None and policy.distinct and crosses_to_many(self.model, q):
+            return qs.distinct()
+        return qs
+
+
+def crosses_to_many(model: type[models.Model], q: Q) -> bool:
+    """Whether a lookup of ``q`` follows a to-many relation (which can duplicate rows)."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if crosses_to_many(model, child):
+                return True
+            continue
+        if not isinstance(child, tuple):
+            continue  # an expression (Exists, …) filters without joining
+        opts = model._meta
+        for part in child[0].split(LOOKUP_SEP):
+            try:
+                rel = opts.get_field(part)
+            except FieldDoesNotExist:
+                break  # "pk" or a lookup such as "gte": no further join
+            if rel.many_to_many or rel.one_to_many:
+                return True
+            if not rel.is_relation or rel.related_model is None:
+                break
+            opts = rel.related_model._meta
+    return False
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:

@@ -10,3 +10,5 @@ class RegistryConfig(AppConfig):
         from cleanprod.registry.policies import register_policies
 
         register_policies()
+        # Connects the industry-group cache's invalidation in every process, loaders included.
+        import cleanprod.registry.api.groups  # noqa: F401

@@ -130,6 +130,9 @@ class Enterprise(Synthetic, Deactivatable):
         indexes = [
             models.Index(fields=["region", "industry_code"], name="ent_region_industry"),
             models.Index(fields=["industry_code"], name="ent_industry"),
+            # Lists filter by region and sort by the credit code: without this, PostgreSQL
+            # walks the uscc index discarding other regions' rows (issue 17).
+            models.Index(fields=["region", "uscc"], name="ent_region_uscc"),
         ]
 
     def __str__(self) -> str:

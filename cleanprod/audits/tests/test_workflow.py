@@ -238,6 +238,7 @@ def test_agency_record_fragment_counts_what_the_reader_may_see(client):
     page = client.get(url).content.decode()
     assert 'id="audits-served"' in page and world.enterprise.name in page
     client.force_login(world.beijing)  # an authority elsewhere sees none of these audits
-    assert client.get(url).status_code == 404 or world.enterprise.name not in client.get(
-        url
-    ).content.decode()
+    assert (
+        client.get(url).status_code == 404
+        or world.enterprise.name not in client.get(url).content.decode()
+    )

@@ -55,9 +55,11 @@ class Plan:
 
     def describe(self) -> str:
         """The plan in Chinese, one line per improvement."""
-        head = (f"达到{self.grade.label}：需改进{len(self.improvements)}项指标"
-                f"（成本合计 {format_number(self.cost)}），"
-                f"改进后指数约 {float(self.index_after):.2f}")
+        head = (
+            f"达到{self.grade.label}：需改进{len(self.improvements)}项指标"
+            f"（成本合计 {format_number(self.cost)}），"
+            f"改进后指数约 {float(self.index_after):.2f}"
+        )
         lines = [head]
         for imp in self.improvements:
             now = "缺少数据" if imp.missing else imp.current.label
@@ -66,8 +68,9 @@ class Plan:
         return "\n".join(lines)
 
 
-def min_cost_cover(gains: Sequence[Fraction], costs: Sequence[Fraction],
-                   need: Fraction) -> tuple[int, ...] | None:
+def min_cost_cover(
+    gains: Sequence[Fraction], costs: Sequence[Fraction], need: Fraction
+) -> tuple[int, ...] | None:
     """Indices of a minimum-cost subset whose gains sum to at least ``need`` (exact).
 
     Returns ``()`` when ``need <= 0`` and None when even all items fall short. Among equally
@@ -120,13 +123,18 @@ def min_cost_cover(gains: Sequence[Fraction], costs: Sequence[Fraction],
 
 def _raw_index(outcomes: Sequence[IndicatorOutcome], level: Grade) -> Fraction:
     """Y_level before the cap at 100."""
-    return 100 * sum((o.weight for o in outcomes if o.level is not None and o.level <= level),
-                     Fraction(0))
+    return 100 * sum(
+        (o.weight for o in outcomes if o.level is not None and o.level <= level), Fraction(0)
+    )
 
 
-def plan_for(system: IndicatorSystem, result: EvaluationResult, grade: Grade,
-             costs: Mapping[str, Cost] | None = None,
-             params: Mapping[str, int] | None = None) -> Plan | None:
+def plan_for(
+    system: IndicatorSystem,
+    result: EvaluationResult,
+    grade: Grade,
+    costs: Mapping[str, Cost] | None = None,
+    params: Mapping[str, int] | None = None,
+) -> Plan | None:
     """The cheapest improvements that bring ``result`` to ``grade`` or better.
 
     The conditions of the grades are not nested (III needs Y_III = 100, II only Y_II ≥ 85), so
@@ -148,41 +156,67 @@ def plan_for(system: IndicatorSystem, result: EvaluationResult, grade: Grade,
     return best
 
 
-def _plan_exact(system: IndicatorSystem, result: EvaluationResult, grade: Grade,
-                cost_of: Mapping[str, Fraction], params: Mapping[str, int] | None) -> Plan | None:
+def _plan_exact(
+    system: IndicatorSystem,
+    result: EvaluationResult,
+    grade: Grade,
+    cost_of: Mapping[str, Fraction],
+    params: Mapping[str, int] | None,
+) -> Plan | None:
     """The cheapest improvements meeting exactly the conditions of ``grade``."""
     below = [o for o in result.outcomes if o.level is not None and o.level > grade]
     ind = system.indicator
     forced = [o for o in below if ind(o.code).restrictive]
     if grade is Grade.I and FLAG_I_REQUIRES_II in system.flags:
-        forced += [o for o in below if not ind(o.code).restrictive
-                   and o.level is not None and o.level > Grade.II]
+        forced += [
+            o
+            for o in below
+            if not ind(o.code).restrictive and o.level is not None and o.level > Grade.II
+        ]
     forced_codes = {o.code for o in forced}
     optional = [o for o in below if o.code not in forced_codes]
     threshold = FULL if grade is Grade.III else PASS
-    need = threshold - _raw_index(result.outcomes, grade) - sum(
-        (100 * o.weight for o in forced), Fraction(0))
-    picked = min_cost_cover([100 * o.weight for o in optional],
-                            [cost_of.get(o.code, Fraction(1)) for o in optional], need)
+    need = (
+        threshold
+        - _raw_index(result.outcomes, grade)
+        - sum((100 * o.weight for o in forced), Fraction(0))
+    )
+    picked = min_cost_cover(
+        [100 * o.weight for o in optional],
+        [cost_of.get(o.code, Fraction(1)) for o in optional],
+        need,
+    )
     if picked is None:
         return None  # only when no indicator applies: nothing can raise the index
-    chosen = [o for o in below if o.code in forced_codes
-              or o.code in {optional[i].code for i in picked}]
+    chosen = [
+        o for o in below if o.code in forced_codes or o.code in {optional[i].code for i in picked}
+    ]
     improvements = tuple(
-        Improvement(code=o.code, name=o.name, current=o.level or Grade.BELOW,
-                    missing=o.missing, level=grade, target=_target(system, o.code, grade, params),
-                    gain=100 * o.weight, cost=cost_of.get(o.code, Fraction(1)),
-                    forced=o.code in forced_codes)
+        Improvement(
+            code=o.code,
+            name=o.name,
+            current=o.level or Grade.BELOW,
+            missing=o.missing,
+            level=grade,
+            target=_target(system, o.code, grade, params),
+            gain=100 * o.weight,
+            cost=cost_of.get(o.code, Fraction(1)),
+            forced=o.code in forced_codes,
+        )
         for o in chosen
     )
-    after = min(FULL, _raw_index(result.outcomes, grade) + sum(
-        (i.gain for i in improvements), Fraction(0)))
+    after = min(
+        FULL, _raw_index(result.outcomes, grade) + sum((i.gain for i in improvements), Fraction(0))
+    )
     return Plan(grade, improvements, sum((i.cost for i in improvements), Fraction(0)), after)
 
 
-def advise(system: IndicatorSystem, result: EvaluationResult,
-           costs: Mapping[str, Cost] | None = None,
-           params: Mapping[str, int] | None = None) -> list[Plan]:
+def advise(
+    system: IndicatorSystem,
+    result: EvaluationResult,
+    costs: Mapping[str, Cost] | None = None,
+    params: Mapping[str, int] | None = None,
+) -> list[Plan]:
     """Plans for the next grade and the one after (none for a grade-I result).
 
     Each plan is the cheapest way to reach that grade *or better*; both may be the same plan.
@@ -192,8 +226,9 @@ def advise(system: IndicatorSystem, result: EvaluationResult,
     return [p for p in plans if p is not None]
 
 
-def _target(system: IndicatorSystem, code: str, grade: Grade,
-            params: Mapping[str, int] | None) -> str:
+def _target(
+    system: IndicatorSystem, code: str, grade: Grade, params: Mapping[str, int] | None
+) -> str:
     """The benchmark to meet, with a linear limit evaluated at the record's n when known."""
     ind = system.indicator(code)
     bench = ind.benchmarks[grade - 1]

@@ -81,11 +81,16 @@ class RecordArrays:
                 continue
             values[ind.code] = _from_number(ind.kind, v)
         return Record(
-            id=self.ids[i], values=values,
+            id=self.ids[i],
+            values=values,
             not_applicable=frozenset(
-                c for j, c in enumerate(system.position) if self.not_applicable[i, j]),
-            outputs={c: float(self.outputs[i, system.position[c]]) for c in system.output_share
-                     if not math.isnan(self.outputs[i, system.position[c]])},
+                c for j, c in enumerate(system.position) if self.not_applicable[i, j]
+            ),
+            outputs={
+                c: float(self.outputs[i, system.position[c]])
+                for c in system.output_share
+                if not math.isnan(self.outputs[i, system.position[c]])
+            },
             params={p: int(a[i]) for p, a in self.params.items() if a[i] != NO_PARAM},
         )
 
@@ -174,26 +179,39 @@ class BatchResult:
             lv = int(self.levels[i, j])
             levels[ind.code] = None if lv == 0 else Grade(lv)
             if lv == 0:
-                reasons[ind.code] = (NA_UNSET if not ind.scorable else NA_RECORD
-                                     if arrays.not_applicable[i, j] else NA_NOT_MADE)
+                reasons[ind.code] = (
+                    NA_UNSET
+                    if not ind.scorable
+                    else NA_RECORD
+                    if arrays.not_applicable[i, j]
+                    else NA_NOT_MADE
+                )
             elif self.missing[i, j]:
-                missing[ind.code] = ("缺少数据，按未达标计" if ind.code not in rec.values else
-                                     f"缺少参数 {ind.parameter}，无法确定基准值，按未达标计")
+                missing[ind.code] = (
+                    "缺少数据，按未达标计"
+                    if ind.code not in rec.values
+                    else f"缺少参数 {ind.parameter}，无法确定基准值，按未达标计"
+                )
         applicable = [c for c, lv in levels.items() if lv is not None]
         weights, dropped = effective_weights(system, applicable, rec.outputs)
-        return build_result(system, rec.id, rec.values, levels, missing, reasons, weights,
-                            dropped)
+        return build_result(system, rec.id, rec.values, levels, missing, reasons, weights, dropped)
 
 
-def _exact_row(system: IndicatorSystem, arrays: RecordArrays, row: npt.NDArray[np.int8],
-               i: int) -> tuple[Fraction, Fraction, Fraction]:
+def _exact_row(
+    system: IndicatorSystem, arrays: RecordArrays, row: npt.NDArray[np.int8], i: int
+) -> tuple[Fraction, Fraction, Fraction]:
     """Y of record i in exact Fractions from its levels (the single-record formula)."""
-    levels = {c: (None if lv == 0 else Grade(int(lv))) for c, lv in zip(system.position, row,
-                                                                       strict=True)}
-    outputs = {c: float(arrays.outputs[i, system.position[c]]) for c in system.output_share
-               if levels[c] is not None}
-    weights, _ = effective_weights(system, [c for c, lv in levels.items() if lv is not None],
-                                   outputs)
+    levels = {
+        c: (None if lv == 0 else Grade(int(lv))) for c, lv in zip(system.position, row, strict=True)
+    }
+    outputs = {
+        c: float(arrays.outputs[i, system.position[c]])
+        for c in system.output_share
+        if levels[c] is not None
+    }
+    weights, _ = effective_weights(
+        system, [c for c, lv in levels.items() if lv is not None], outputs
+    )
     return index_of(levels, weights)
 
 
@@ -220,9 +238,11 @@ def evaluate_batch(system: IndicatorSystem, arrays: RecordArrays) -> BatchResult
     else:
         num, den = exact_index(system, applicable, levels)  # num is (3, N)
         line = 85 * den
-        index_ok = [np.asarray(num[0] >= line, dtype=np.bool_),
-                    np.asarray(num[1] >= line, dtype=np.bool_),
-                    np.asarray(num[2] == 100 * den, dtype=np.bool_)]
+        index_ok = [
+            np.asarray(num[0] >= line, dtype=np.bool_),
+            np.asarray(num[1] >= line, dtype=np.bool_),
+            np.asarray(num[2] == 100 * den, dtype=np.bool_),
+        ]
         index_float = np.asarray(num / den, dtype=np.float64).T
         num = num.T
     restrictive = [i.restrictive for i in system.indicators]
@@ -239,8 +259,12 @@ def evaluate_batch(system: IndicatorSystem, arrays: RecordArrays) -> BatchResult
     return BatchResult(system, arrays, levels.T, grade, index_float, num, den)
 
 
-def _settle(system: IndicatorSystem, arrays: RecordArrays, levels: npt.NDArray[np.int8],
-            y: npt.NDArray[np.float64]) -> list[npt.NDArray[np.bool_]]:
+def _settle(
+    system: IndicatorSystem,
+    arrays: RecordArrays,
+    levels: npt.NDArray[np.int8],
+    y: npt.NDArray[np.float64],
+) -> list[npt.NDArray[np.bool_]]:
     """Y_I ≥ 85, Y_II ≥ 85, Y_III = 100 from doubles; near-ties settled in exact Fractions."""
     ok = [y[0] >= 85, y[1] >= 85, y[2] >= 100]
     checks = [(0, 85), (1, 85)]

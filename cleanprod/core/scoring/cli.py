@@ -20,8 +20,9 @@ from cleanprod.core.scoring.tabular import FORMATTERS, read_records
 OK, INVALID, ERROR = 0, 1, 2
 
 
-def run_evaluate(system: str, data: str, fmt: str = "table",
-                 advise: bool = False) -> tuple[str, int]:
+def run_evaluate(
+    system: str, data: str, fmt: str = "table", advise: bool = False
+) -> tuple[str, int]:
     """Grade every row of ``data`` (.csv/.xlsx) against ``system`` (a slug or a file path).
 
     With ``advise``, each result also gets the advisor's plans for the next two grades.
@@ -33,9 +34,11 @@ def run_evaluate(system: str, data: str, fmt: str = "table",
         records = read_records(sys_, data)
         batch = evaluate_batch(sys_, to_arrays(sys_, records))
         results = [batch.result(i) for i in range(len(records))]
-        advice = ([plans(sys_, r, params=rec.params) for r, rec in zip(results, records,
-                                                                        strict=True)]
-                  if advise else None)
+        advice = (
+            [plans(sys_, r, params=rec.params) for r, rec in zip(results, records, strict=True)]
+            if advise
+            else None
+        )
     except ScoringError as exc:
         return str(exc), ERROR
     return FORMATTERS[fmt](results, advice), OK
@@ -50,8 +53,10 @@ def run_systems_list() -> tuple[str, int]:
         except SystemValidationError as exc:
             lines.append(f"{name}  无效：{exc}")
             continue
-        lines.append(f"{s.slug}  {s.version}  {s.status}  行业 {','.join(s.industries) or '-'}"
-                     f"  {s.name}  （{len(s.indicators)} 项指标）")
+        lines.append(
+            f"{s.slug}  {s.version}  {s.status}  行业 {','.join(s.industries) or '-'}"
+            f"  {s.name}  （{len(s.indicators)} 项指标）"
+        )
     return "\n".join(lines) + "\n", OK
 
 
@@ -62,8 +67,10 @@ def run_systems_validate(path: str) -> tuple[str, int]:
     except ScoringError as exc:
         return str(exc), INVALID
     unset = [i.code for i in s.indicators if not i.scorable]
-    text = (f"{path}: 有效 —— {s.name} {s.version}（{s.status}），"
-            f"{len(s.categories)} 个一级指标，{len(s.indicators)} 项二级指标")
+    text = (
+        f"{path}: 有效 —— {s.name} {s.version}（{s.status}），"
+        f"{len(s.categories)} 个一级指标，{len(s.indicators)} 项二级指标"
+    )
     if unset:
         text += f"；基准值尚未设定（评价时按不适用处理）：{', '.join(unset)}"
     return text + "\n", OK

@@ -48,8 +48,11 @@ NA_NOT_MADE = "未生产该产品（产量为0或未填）"
 def check_record(system: IndicatorSystem, record: Record) -> None:
     """Refuse codes the system does not have, and outputs for indicators without output share."""
     known = system.position
-    for what, codes in (("数据", record.values), ("不适用", record.not_applicable),
-                        ("产量", record.outputs)):
+    for what, codes in (
+        ("数据", record.values),
+        ("不适用", record.not_applicable),
+        ("产量", record.outputs),
+    ):
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise RecordError(f"记录 {record.id}：{what}中有本体系没有的指标：{', '.join(unknown)}")
@@ -63,8 +66,10 @@ def check_record(system: IndicatorSystem, record: Record) -> None:
             raise RecordError(f"记录 {record.id}：本体系没有参数 {name}")
         # benchmarks are proven monotone only inside the declared range
         if n < p.minimum or (p.maximum is not None and n > p.maximum):
-            raise RecordError(f"记录 {record.id}：参数 {name} = {n} 超出体系声明的范围 "
-                              f"{p.minimum}–{p.maximum if p.maximum is not None else '∞'}")
+            raise RecordError(
+                f"记录 {record.id}：参数 {name} = {n} 超出体系声明的范围 "
+                f"{p.minimum}–{p.maximum if p.maximum is not None else '∞'}"
+            )
 
 
 def not_applicable_reason(system: IndicatorSystem, ind: Indicator, record: Record) -> str | None:
@@ -124,8 +129,9 @@ def effective_weights(
     return weights, tuple(dropped)
 
 
-def indicator_level(ind: Indicator, value: Value | None,
-                    params: Mapping[str, int]) -> tuple[Grade, str]:
+def indicator_level(
+    ind: Indicator, value: Value | None, params: Mapping[str, int]
+) -> tuple[Grade, str]:
     """The best level ``value`` reaches (cumulative), and why it is missing ("" if present)."""
     if is_missing(value):
         return Grade.BELOW, "缺少数据，按未达标计"
@@ -172,23 +178,34 @@ def evaluate(system: IndicatorSystem, record: Record) -> EvaluationResult:
         levels[ind.code] = level
         if why:
             missing[ind.code] = why
-    return build_result(system, record.id, record.values, levels, missing, reasons, weights,
-                        dropped)
+    return build_result(
+        system, record.id, record.values, levels, missing, reasons, weights, dropped
+    )
 
 
-def index_of(levels: Mapping[str, Grade | None],
-             weights: Mapping[str, Fraction]) -> tuple[Fraction, Fraction, Fraction]:
+def index_of(
+    levels: Mapping[str, Grade | None], weights: Mapping[str, Fraction]
+) -> tuple[Fraction, Fraction, Fraction]:
     """Y_I, Y_II, Y_III: 100 × the weight of the indicators meeting each level, capped at 100."""
     ys = [
-        min(FULL, 100 * sum((w for c, w in weights.items()
-                             if (lv := levels[c]) is not None and lv <= k), Fraction(0)))
+        min(
+            FULL,
+            100
+            * sum(
+                (w for c, w in weights.items() if (lv := levels[c]) is not None and lv <= k),
+                Fraction(0),
+            ),
+        )
         for k in LEVELS
     ]
     return ys[0], ys[1], ys[2]
 
 
-def grade_of(index: tuple[Fraction, Fraction, Fraction], failed: tuple[tuple[str, ...], ...],
-             failed_flag: tuple[str, ...]) -> Grade:
+def grade_of(
+    index: tuple[Fraction, Fraction, Fraction],
+    failed: tuple[tuple[str, ...], ...],
+    failed_flag: tuple[str, ...],
+) -> Grade:
     """The grade from the indices and the restrictive (and flag) failures."""
     if index[0] >= PASS and not failed[0] and not failed_flag:
         return Grade.I
@@ -212,31 +229,47 @@ def build_result(
     """Assemble a result from per-indicator levels; shared by the single and batch paths."""
     index = index_of(levels, weights)
     failed = tuple(
-        tuple(i.code for i in system.indicators
-              if i.restrictive and (lv := levels[i.code]) is not None and lv > k)
+        tuple(
+            i.code
+            for i in system.indicators
+            if i.restrictive and (lv := levels[i.code]) is not None and lv > k
+        )
         for k in LEVELS
     )
     failed3 = (failed[0], failed[1], failed[2])
     failed_flag: tuple[str, ...] = ()
     if FLAG_I_REQUIRES_II in system.flags:
-        failed_flag = tuple(i.code for i in system.indicators if not i.restrictive
-                            and (lv := levels[i.code]) is not None and lv > Grade.II)
+        failed_flag = tuple(
+            i.code
+            for i in system.indicators
+            if not i.restrictive and (lv := levels[i.code]) is not None and lv > Grade.II
+        )
     grade = grade_of(index, failed3, failed_flag)
     outcomes = tuple(
         IndicatorOutcome(
-            code=i.code, name=i.name, category=system.category_of[i.code].code,
-            level=levels[i.code], value=_clean(values.get(i.code)),
-            weight=weights.get(i.code, Fraction(0)), missing=i.code in missing,
+            code=i.code,
+            name=i.name,
+            category=system.category_of[i.code].code,
+            level=levels[i.code],
+            value=_clean(values.get(i.code)),
+            weight=weights.get(i.code, Fraction(0)),
+            missing=i.code in missing,
             reason=reasons.get(i.code) or missing.get(i.code, ""),
         )
         for i in system.indicators
     )
     result = EvaluationResult(
-        record_id=record_id, system=system.slug, index=index, grade=grade, outcomes=outcomes,
-        failed_restrictive=failed3, failed_flag=failed_flag,
+        record_id=record_id,
+        system=system.slug,
+        index=index,
+        grade=grade,
+        outcomes=outcomes,
+        failed_restrictive=failed3,
+        failed_flag=failed_flag,
         missing=tuple(c for c in system.position if c in missing),
         not_applicable=tuple(c for c in system.position if c in reasons),
-        inapplicable_categories=dropped, explanation="",
+        inapplicable_categories=dropped,
+        explanation="",
     )
     return replace(result, explanation=explain(system, result))
 

@@ -24,18 +24,23 @@ def why_not(system: IndicatorSystem, result: EvaluationResult, target: Grade) ->
     reasons = []
     if target is Grade.III:
         if y < 100:
-            short = tuple(o.code for o in result.outcomes
-                          if o.level is not None and o.level > Grade.III)
+            short = tuple(
+                o.code for o in result.outcomes if o.level is not None and o.level > Grade.III
+            )
             listed = f"（未达到Ⅲ级的指标：{_names(system, result, short)}）" if short else ""
             reasons.append(f"{_Y[target]} {format_index(y)}，未达到100{listed}")
     elif y < 85:
         reasons.append(f"{_Y[target]} {format_index(y)}，低于85")
     if result.failed_restrictive[k]:
-        reasons.append(f"限定性指标未达到{target.label}："
-                       f"{_names(system, result, result.failed_restrictive[k])}")
+        reasons.append(
+            f"限定性指标未达到{target.label}："
+            f"{_names(system, result, result.failed_restrictive[k])}"
+        )
     if target is Grade.I and result.failed_flag:
-        reasons.append(f"本体系要求Ⅰ级企业的非限定性指标全部达到Ⅱ级，未达到的有："
-                       f"{_names(system, result, result.failed_flag)}")
+        reasons.append(
+            f"本体系要求Ⅰ级企业的非限定性指标全部达到Ⅱ级，未达到的有："
+            f"{_names(system, result, result.failed_flag)}"
+        )
     return reasons
 
 
@@ -55,10 +60,15 @@ def explain(system: IndicatorSystem, result: EvaluationResult) -> str:
     if not any(o.applicable for o in result.outcomes):
         lines.append("没有适用的指标，无法评价。")
     if result.not_applicable:
-        parts = [f"{system.indicator(c).name}（{result.outcome(c).reason}）"
-                 for c in result.not_applicable]
-        lines.append("以下指标不适用，已剔除，所属一级指标内其余指标权重按比例调整："
-                     + "、".join(parts) + "。")
+        parts = [
+            f"{system.indicator(c).name}（{result.outcome(c).reason}）"
+            for c in result.not_applicable
+        ]
+        lines.append(
+            "以下指标不适用，已剔除，所属一级指标内其余指标权重按比例调整："
+            + "、".join(parts)
+            + "。"
+        )
     for code in result.inapplicable_categories:
         cat = next(c for c in system.categories if c.code == code)
         if cat.bonus:

@@ -46,8 +46,9 @@ def _limit(bound: Bound, n: npt.NDArray[np.int64] | None, lowest: int) -> Any:
     return table[n - lowest]
 
 
-def _meets(col: npt.NDArray[np.float64], bench: Benchmark, n: npt.NDArray[np.int64] | None,
-           lowest: int) -> _Bools:
+def _meets(
+    col: npt.NDArray[np.float64], bench: Benchmark, n: npt.NDArray[np.int64] | None, lowest: int
+) -> _Bools:
     """Vectorised :meth:`Benchmark.contains` (NaN meets nothing)."""
     ok: _Bools | None = None
     for bound, upper in ((bench.lower, False), (bench.upper, True)):
@@ -87,8 +88,9 @@ def _one_sided(ind: Indicator) -> tuple[bool, list[float]] | None:
     return (upper, limits) if nested else None
 
 
-def check_params(system: IndicatorSystem, params: dict[str, npt.NDArray[np.int64]],
-                 n_rec: int) -> dict[str, npt.NDArray[np.int64]]:
+def check_params(
+    system: IndicatorSystem, params: dict[str, npt.NDArray[np.int64]], n_rec: int
+) -> dict[str, npt.NDArray[np.int64]]:
     """Parameters checked against their declared range; a missing one is NO_PARAM."""
     out = {}
     for p in system.parameters:
@@ -96,17 +98,21 @@ def check_params(system: IndicatorSystem, params: dict[str, npt.NDArray[np.int64
         if n is None:
             n = np.full(n_rec, NO_PARAM, dtype=np.int64)
         given = n[n != NO_PARAM]
-        if given.size and (given.min() < p.minimum
-                           or (p.maximum is not None and given.max() > p.maximum)):
+        if given.size and (
+            given.min() < p.minimum or (p.maximum is not None and given.max() > p.maximum)
+        ):
             top = p.maximum if p.maximum is not None else "∞"
             raise RecordError(f"参数 {p.name} 超出体系声明的范围 {p.minimum}–{top}")
         out[p.name] = n
     return out
 
 
-def levels_of(system: IndicatorSystem, values: npt.NDArray[np.float64],
-              params: dict[str, npt.NDArray[np.int64]],
-              applicable: _Bools) -> npt.NDArray[np.int8]:
+def levels_of(
+    system: IndicatorSystem,
+    values: npt.NDArray[np.float64],
+    params: dict[str, npt.NDArray[np.int64]],
+    applicable: _Bools,
+) -> npt.NDArray[np.int8]:
     """Levels (0 = N/A, 1-3, 4 = below), shape (m, N); ``values`` is (m, N), NaN = missing.
 
     Written in place row by row: the hot path allocates almost nothing per indicator.
@@ -151,9 +157,12 @@ def levels_of(system: IndicatorSystem, values: npt.NDArray[np.float64],
     return levels
 
 
-def missing_of(system: IndicatorSystem, values: npt.NDArray[np.float64],
-               params: dict[str, npt.NDArray[np.int64]],
-               levels: npt.NDArray[np.int8]) -> _Bools:
+def missing_of(
+    system: IndicatorSystem,
+    values: npt.NDArray[np.float64],
+    params: dict[str, npt.NDArray[np.int64]],
+    levels: npt.NDArray[np.int8],
+) -> _Bools:
     """Applicable indicators without a value, or without the parameter their benchmark needs."""
     missing = np.isnan(values) & (levels > 0)
     for j, ind in enumerate(system.indicators):
@@ -165,8 +174,9 @@ def missing_of(system: IndicatorSystem, values: npt.NDArray[np.float64],
     return missing
 
 
-def _pattern_weights(system: IndicatorSystem, mask: npt.NDArray[np.bool_],
-                     outputs: dict[str, float]) -> tuple[list[int], int]:
+def _pattern_weights(
+    system: IndicatorSystem, mask: npt.NDArray[np.bool_], outputs: dict[str, float]
+) -> tuple[list[int], int]:
     """Integer weights K_j and denominator D with K_j / D the exact share of the index."""
     codes = [c for c, on in zip(system.position, mask, strict=True) if on]
     weights, _ = effective_weights(system, codes, outputs)
@@ -197,7 +207,7 @@ def _sums(levels: npt.NDArray[np.int8], kvec: list[int], dtype: Any) -> list[npt
     digit = np.empty(n_rec, dtype=np.int16)
     gathered = np.empty(n_rec, dtype=dtype)
     for start in range(0, len(cols), _CHUNK):
-        chunk = cols[start:start + _CHUNK]
+        chunk = cols[start : start + _CHUNK]
         code.fill(0)
         for place, j in enumerate(chunk):
             np.multiply(levels[j], 5**place, out=digit, dtype=np.int16)
@@ -227,8 +237,7 @@ def same_columns(matrix: npt.NDArray[Any]) -> list[npt.NDArray[np.intp]]:
     return np.split(order, bounds)
 
 
-def output_dependent(system: IndicatorSystem, levels: npt.NDArray[np.int8],
-                     level: Grade) -> _Bools:
+def output_dependent(system: IndicatorSystem, levels: npt.NDArray[np.int8], level: Grade) -> _Bools:
     """Records whose Y_level depends on output ratios: some output-share group is partly met.
 
     When every group's applicable members are all met or all unmet at ``level``, the output
@@ -270,8 +279,7 @@ def tie_key(system: IndicatorSystem, levels: npt.NDArray[np.int8], level: Grade)
     return np.vstack(rows)
 
 
-def exact_index(system: IndicatorSystem, applicable: _Bools,
-                levels: npt.NDArray[np.int8]) -> _Pair:
+def exact_index(system: IndicatorSystem, applicable: _Bools, levels: npt.NDArray[np.int8]) -> _Pair:
     """Exact index: (3, N) numerators and (N,) denominators, Y_k = num[k] / den (×100, capped).
 
     One integer weight vector per applicability pattern; int64 unless a denominator is so
@@ -305,8 +313,12 @@ def exact_index(system: IndicatorSystem, applicable: _Bools,
     return num, dens
 
 
-def float_index(system: IndicatorSystem, outputs: npt.NDArray[np.float64], applicable: _Bools,
-                levels: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]:
+def float_index(
+    system: IndicatorSystem,
+    outputs: npt.NDArray[np.float64],
+    applicable: _Bools,
+    levels: npt.NDArray[np.int8],
+) -> npt.NDArray[np.float64]:
     """Y_I, Y_II, Y_III (3, N) in doubles, *before* the cap, with per-record output shares.
 
     The same formula as :func:`engine.effective_weights`, category by category; every term is

@@ -37,17 +37,53 @@ FORMAT = "cleanprod-indicator-system/1"
 SHIPPED_PACKAGE = "cleanprod.data.indicator_systems"
 _CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _NUM_RE = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
-_OPS = {"≤": ("upper", False), "<=": ("upper", False), "<": ("upper", True),
-        "≥": ("lower", False), ">=": ("lower", False), ">": ("lower", True)}
+_OPS = {
+    "≤": ("upper", False),
+    "<=": ("upper", False),
+    "<": ("upper", True),
+    "≥": ("lower", False),
+    ">=": ("lower", False),
+    ">": ("lower", True),
+}
 _LEVEL_KEYS = ("I", "II", "III")
 _RESERVED = frozenset({"id", "name"})  # columns of a data file
-_SYSTEM_KEYS = frozenset({"format", "slug", "name", "version", "status", "industries",
-                          "authorities", "announcement", "effective", "levels", "source",
-                          "notes", "flags", "parameters", "categories"})
+_SYSTEM_KEYS = frozenset(
+    {
+        "format",
+        "slug",
+        "name",
+        "version",
+        "status",
+        "industries",
+        "authorities",
+        "announcement",
+        "effective",
+        "levels",
+        "source",
+        "notes",
+        "flags",
+        "parameters",
+        "categories",
+    }
+)
 _CATEGORY_KEYS = frozenset({"code", "name", "weight", "bonus", "groups", "indicators"})
 _GROUP_KEYS = frozenset({"code", "name", "weight", "share"})
-_INDICATOR_KEYS = frozenset({"code", "name", "kind", "weight", "group", "unit", "definition",
-                             "restrictive", "benchmarks", "levels", "parameter", "note"})
+_INDICATOR_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "kind",
+        "weight",
+        "group",
+        "unit",
+        "definition",
+        "restrictive",
+        "benchmarks",
+        "levels",
+        "parameter",
+        "note",
+    }
+)
 
 
 class _TextNumberLoader(yaml.SafeLoader):
@@ -78,7 +114,7 @@ def parse_linear(text: str) -> Linear:
         body = t[:-1]
         cut = max(body.rfind("+"), body.rfind("-"))
         if cut > 0:
-            const, sign, slope = body[:cut], body[cut], body[cut + 1:] or "1"
+            const, sign, slope = body[:cut], body[cut], body[cut + 1 :] or "1"
         else:
             const, slope = "0", body or "1"
     if not _NUM_RE.match(const) or not _NUM_RE.match(slope):
@@ -108,7 +144,7 @@ def parse_benchmark(text: object) -> Benchmark | None:
     for op in ("<=", ">=", "≤", "≥", "<", ">"):
         if t.startswith(op):
             side, strict = _OPS[op]
-            bound = Bound(parse_linear(t[len(op):].strip()), strict)
+            bound = Bound(parse_linear(t[len(op) :].strip()), strict)
             return Benchmark(None, bound) if side == "upper" else Benchmark(bound, None)
     raise ValueError(f"基准值“{text}”缺少比较符号（≤ < ≥ > 或区间）")
 
@@ -170,8 +206,9 @@ def _levels(node: object, ctx: _Ctx, where: str, what: str) -> tuple[object, obj
     return (node.get("I"), node.get("II"), node.get("III"))
 
 
-def _indicator(node: Any, category: str, params: Mapping[str, Parameter],
-               ctx: _Ctx) -> Indicator | None:
+def _indicator(
+    node: Any, category: str, params: Mapping[str, Parameter], ctx: _Ctx
+) -> Indicator | None:
     if not isinstance(node, Mapping):
         ctx.add(f"一级指标 {category}", "二级指标应为映射")
         return None
@@ -214,13 +251,17 @@ def _indicator(node: Any, category: str, params: Mapping[str, Parameter],
     if not isinstance(restrictive, bool):
         ctx.add(where, "restrictive 应为 true 或 false")
     ind = Indicator(
-        code=code, name=name, kind=kind, weight=weight,
+        code=code,
+        name=name,
+        kind=kind,
+        weight=weight,
         group=None if group is None else str(group),
         unit=_text(node, "unit", ctx, where, required=False),
         definition=_text(node, "definition", ctx, where, required=False),
         restrictive=bool(restrictive),
         benchmarks=(benchmarks[0], benchmarks[1], benchmarks[2]),
-        texts=(texts[0], texts[1], texts[2]), parameter=parameter,
+        texts=(texts[0], texts[1], texts[2]),
+        parameter=parameter,
         note=_text(node, "note", ctx, where, required=False),
     )
     _check_levels(ind, params, ctx, where)
@@ -247,8 +288,11 @@ def _check_levels(ind: Indicator, params: Mapping[str, Parameter], ctx: _Ctx, wh
         stricter, looser = b[k], b[k + 1]
         assert stricter is not None and looser is not None
         if not _subset(stricter, looser, param):
-            ctx.add(where, f"基准值不单调：{_LEVEL_KEYS[k]}级“{stricter}”应不宽于"
-                           f"{_LEVEL_KEYS[k + 1]}级“{looser}”")
+            ctx.add(
+                where,
+                f"基准值不单调：{_LEVEL_KEYS[k]}级“{stricter}”应不宽于"
+                f"{_LEVEL_KEYS[k + 1]}级“{looser}”",
+            )
 
 
 def _bound_within(a: Bound | None, b: Bound | None, upper: bool, n: int | None) -> bool:
@@ -271,11 +315,13 @@ def _subset(a: Benchmark, b: Benchmark, param: Parameter | None) -> bool:
     """
     if param is None:
         return _bound_within(a.upper, b.upper, True, None) and _bound_within(
-            a.lower, b.lower, False, None)
+            a.lower, b.lower, False, None
+        )
     ends = [param.minimum] + ([param.maximum] if param.maximum is not None else [])
     for n in ends:
-        if not (_bound_within(a.upper, b.upper, True, n)
-                and _bound_within(a.lower, b.lower, False, n)):
+        if not (
+            _bound_within(a.upper, b.upper, True, n) and _bound_within(a.lower, b.lower, False, n)
+        ):
             return False
     if param.maximum is None:
         if a.upper and b.upper and a.upper.limit.slope > b.upper.limit.slope:
@@ -304,10 +350,17 @@ def _category(node: Any, params: Mapping[str, Parameter], ctx: _Ctx) -> Category
         except ValueError:
             ctx.add(f"{where} 权重组 {gcode}", "share 应为 equal 或 output")
             continue
-        groups.append(Group(gcode, _text(g, "name", ctx, where, required=False),
-                            _weight(g.get("weight"), ctx, f"{where} 权重组 {gcode}"), share))
+        groups.append(
+            Group(
+                gcode,
+                _text(g, "name", ctx, where, required=False),
+                _weight(g.get("weight"), ctx, f"{where} 权重组 {gcode}"),
+                share,
+            )
+        )
     indicators = [
-        ind for ind in (_indicator(i, code, params, ctx) for i in node.get("indicators") or [])
+        ind
+        for ind in (_indicator(i, code, params, ctx) for i in node.get("indicators") or [])
         if ind is not None
     ]
     if not indicators:
@@ -315,9 +368,14 @@ def _category(node: Any, params: Mapping[str, Parameter], ctx: _Ctx) -> Category
     bonus = node.get("bonus", False)
     if not isinstance(bonus, bool):
         ctx.add(where, "bonus 应为 true 或 false")
-    cat = Category(code=code, name=_text(node, "name", ctx, where),
-                   weight=_weight(node.get("weight"), ctx, where), indicators=tuple(indicators),
-                   groups=tuple(groups), bonus=bool(bonus))
+    cat = Category(
+        code=code,
+        name=_text(node, "name", ctx, where),
+        weight=_weight(node.get("weight"), ctx, where),
+        indicators=tuple(indicators),
+        groups=tuple(groups),
+        bonus=bool(bonus),
+    )
     _check_weights(cat, ctx, where)
     return cat
 
@@ -371,8 +429,11 @@ def build_system(data: Any, source: str) -> IndicatorSystem:
         ctx.add("", f"format 应为“{FORMAT}”")
     _unknown(data, _SYSTEM_KEYS, ctx, "")
     params = _parameters(data.get("parameters"), ctx)
-    categories = [c for c in (_category(n, params, ctx) for n in data.get("categories") or [])
-                  if c is not None]
+    categories = [
+        c
+        for c in (_category(n, params, ctx) for n in data.get("categories") or [])
+        if c is not None
+    ]
     main = [c for c in categories if not c.bonus]
     if not main:
         ctx.add("", "没有（非加分项的）一级指标")
@@ -400,21 +461,30 @@ def build_system(data: Any, source: str) -> IndicatorSystem:
     if ctx.problems:
         raise SystemValidationError(source, ctx.problems)
     return IndicatorSystem(
-        slug=slug, name=_text(data, "name", ctx, ""), version=_text(data, "version", ctx, ""),
-        categories=tuple(categories), status=str(data.get("status", "official")),
+        slug=slug,
+        name=_text(data, "name", ctx, ""),
+        version=_text(data, "version", ctx, ""),
+        categories=tuple(categories),
+        status=str(data.get("status", "official")),
         industries=industries,
         authorities=tuple(str(x) for x in data.get("authorities") or []),
-        announcement=str(data.get("announcement") or ""), effective=effective,
+        announcement=str(data.get("announcement") or ""),
+        effective=effective,
         level_names=(level_names[0], level_names[1], level_names[2]),
-        source=str(data.get("source") or "").strip(), notes=str(data.get("notes") or "").strip(),
-        flags=frozenset(flags), parameters=tuple(params.values()), path=source,
+        source=str(data.get("source") or "").strip(),
+        notes=str(data.get("notes") or "").strip(),
+        flags=frozenset(flags),
+        parameters=tuple(params.values()),
+        path=source,
     )
 
 
 def _check_unique(categories: list[Category], ctx: _Ctx) -> None:
     """Category codes are unique, and so are indicator codes (the columns of a data file)."""
-    for what, codes in (("一级指标", [c.code for c in categories]),
-                        ("指标", [i.code for c in categories for i in c.indicators])):
+    for what, codes in (
+        ("一级指标", [c.code for c in categories]),
+        ("指标", [i.code for c in categories for i in c.indicators]),
+    ):
         seen: set[str] = set()
         for code in codes:
             if code in seen:

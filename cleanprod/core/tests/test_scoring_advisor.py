@@ -14,12 +14,27 @@ G = Grade
 
 
 def _system() -> IndicatorSystem:
-    inds = [{"code": c, "name": f"指标{c}", "kind": "qualitative", "weight": w,
-             "restrictive": c == "r", "levels": {"I": "甲", "II": "乙", "III": "丙"}}
-            for c, w in (("r", "0.1"), ("a", "0.5"), ("b", "0.3"), ("x", "0.1"))]
-    return build_system({"format": FORMAT, "slug": "t", "name": "t", "version": "1",
-                         "categories": [{"code": "c", "name": "类", "weight": 1,
-                                         "indicators": inds}]}, "t.yaml")
+    inds = [
+        {
+            "code": c,
+            "name": f"指标{c}",
+            "kind": "qualitative",
+            "weight": w,
+            "restrictive": c == "r",
+            "levels": {"I": "甲", "II": "乙", "III": "丙"},
+        }
+        for c, w in (("r", "0.1"), ("a", "0.5"), ("b", "0.3"), ("x", "0.1"))
+    ]
+    return build_system(
+        {
+            "format": FORMAT,
+            "slug": "t",
+            "name": "t",
+            "version": "1",
+            "categories": [{"code": "c", "name": "类", "weight": 1, "indicators": inds}],
+        },
+        "t.yaml",
+    )
 
 
 def test_plan_to_I_forces_the_restrictive_and_covers_the_gap_cheapest() -> None:
@@ -53,8 +68,12 @@ def test_advise_gives_next_grade_and_the_one_after() -> None:
 
 def test_linear_target_is_evaluated_at_the_records_n() -> None:
     s = load_system_file(Path(__file__).parent / "data/scoring/pcb-fixture.yaml")
-    rec = Record("p", {"e_rigid_multi": 50.0, "rest_ok": True, "water_reuse": 60.0},
-                 outputs={"e_rigid_multi": 1.0}, params={"n_multi": 2})
+    rec = Record(
+        "p",
+        {"e_rigid_multi": 50.0, "rest_ok": True, "water_reuse": 60.0},
+        outputs={"e_rigid_multi": 1.0},
+        params={"n_multi": 2},
+    )
     r = evaluate(s, rec)
     # No fresh-water product is made, so water_reuse carries the whole water weight 0.1.
     # 50 > 25+10·2 but ≤ 55+5·2: III. Y_I = 100·0.8, Y_II = 100·(0.8 + 0.1) = 90.

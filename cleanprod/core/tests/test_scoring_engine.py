@@ -18,8 +18,17 @@ DATA = Path(__file__).parent / "data" / "scoring"
 
 
 def make(categories: list[dict[str, Any]], **meta: Any) -> IndicatorSystem:
-    return build_system({"format": FORMAT, "slug": "t", "name": "测试体系", "version": "1",
-                         "categories": categories, **meta}, "test.yaml")
+    return build_system(
+        {
+            "format": FORMAT,
+            "slug": "t",
+            "name": "测试体系",
+            "version": "1",
+            "categories": categories,
+            **meta,
+        },
+        "test.yaml",
+    )
 
 
 def cat(code: str, weight: str, *inds: dict[str, Any], **kw: Any) -> dict[str, Any]:
@@ -27,13 +36,25 @@ def cat(code: str, weight: str, *inds: dict[str, Any], **kw: Any) -> dict[str, A
 
 
 def qual(code: str, weight: str, restrictive: bool = False) -> dict[str, Any]:
-    return {"code": code, "name": f"指标{code}", "kind": "qualitative", "weight": weight,
-            "restrictive": restrictive, "levels": {"I": "甲", "II": "乙", "III": "丙"}}
+    return {
+        "code": code,
+        "name": f"指标{code}",
+        "kind": "qualitative",
+        "weight": weight,
+        "restrictive": restrictive,
+        "levels": {"I": "甲", "II": "乙", "III": "丙"},
+    }
 
 
 def quant(code: str, weight: str, i: str, ii: str, iii: str, **kw: Any) -> dict[str, Any]:
-    return {"code": code, "name": f"指标{code}", "kind": "quantitative", "weight": weight,
-            "benchmarks": {"I": i, "II": ii, "III": iii}, **kw}
+    return {
+        "code": code,
+        "name": f"指标{code}",
+        "kind": "quantitative",
+        "weight": weight,
+        "benchmarks": {"I": i, "II": ii, "III": iii},
+        **kw,
+    }
 
 
 G = Grade
@@ -43,7 +64,12 @@ def test_membership_is_cumulative() -> None:
     s = make([cat("c", "1", quant("a", "0.5", "≤8", "≤24", "≤40"), qual("b", "0.5"))])
     ind = s.indicator("a")
     assert [indicator_level(ind, x, {})[0] for x in (8, 9, 24, 40, 40.0001)] == [
-        G.I, G.II, G.II, G.III, G.BELOW]
+        G.I,
+        G.II,
+        G.II,
+        G.III,
+        G.BELOW,
+    ]
     # a at I counts in Y_I, Y_II and Y_III; b at III only in Y_III.
     r = evaluate(s, Record("e", {"a": 8.0, "b": G.III}))
     assert r.index == (F(50), F(50), F(100))
@@ -53,8 +79,12 @@ def test_membership_is_cumulative() -> None:
 
 
 def test_not_applicable_indicator_is_dropped_and_its_category_rescaled() -> None:
-    s = make([cat("c1", "0.6", qual("a", "0.5"), qual("b", "0.3"), qual("c", "0.2")),
-              cat("c2", "0.4", qual("d", "1"))])
+    s = make(
+        [
+            cat("c1", "0.6", qual("a", "0.5"), qual("b", "0.3"), qual("c", "0.2")),
+            cat("c2", "0.4", qual("d", "1")),
+        ]
+    )
     values = {"a": G.I, "b": G.BELOW, "c": G.I, "d": G.I}
     without = evaluate(s, Record("e", values))
     assert without.index[0] == F(82) and without.grade is G.BELOW  # 0.6·0.7 + 0.4
@@ -67,8 +97,9 @@ def test_not_applicable_indicator_is_dropped_and_its_category_rescaled() -> None
 
 
 def test_whole_category_not_applicable_rescales_first_level_weights() -> None:
-    s = make([cat("c1", "0.6", qual("a", "0.5"), qual("b", "0.5")),
-              cat("c2", "0.4", qual("d", "1"))])
+    s = make(
+        [cat("c1", "0.6", qual("a", "0.5"), qual("b", "0.5")), cat("c2", "0.4", qual("d", "1"))]
+    )
     r = evaluate(s, Record("e", {"a": G.I, "b": G.II}, not_applicable=frozenset({"d"})))
     assert r.inapplicable_categories == ("c2",)
     assert r.outcome("a").weight == F(1, 2)
@@ -95,8 +126,9 @@ def test_restrictive_at_II_caps_grade_at_II_even_with_high_Y_I() -> None:
 
 
 def test_Y_I_exactly_85_passes_and_float_sum_would_not() -> None:
-    s = make([cat("c", "1", qual("a", "0.03"), qual("b", "0.41"), qual("c", "0.41"),
-                  qual("d", "0.15"))])
+    s = make(
+        [cat("c", "1", qual("a", "0.03"), qual("b", "0.41"), qual("c", "0.41"), qual("d", "0.15"))]
+    )
     assert (0.03 + 0.41 + 0.41) * 100 < 85  # the trap: floats say 84.99999999999999
     r = evaluate(s, Record("e", {"a": G.I, "b": G.I, "c": G.I, "d": G.II}))
     assert r.index[0] == 85
@@ -108,8 +140,10 @@ def test_Y_III_is_100_only_when_every_applicable_indicator_meets_III() -> None:
     assert evaluate(s, Record("e", {"a": G.III})).grade is G.BELOW  # b missing
     r = evaluate(s, Record("e", {"a": G.III, "b": G.BELOW}))
     assert r.index[2] == 50 and r.grade is G.BELOW
-    assert ("未评为Ⅲ级的原因：Y_Ⅲ = 50，未达到100（未达到Ⅲ级的指标：指标b（未达到Ⅲ级））"
-            in r.explanation)
+    assert (
+        "未评为Ⅲ级的原因：Y_Ⅲ = 50，未达到100（未达到Ⅲ级的指标：指标b（未达到Ⅲ级））"
+        in r.explanation
+    )
     ok = evaluate(s, Record("e", {"a": G.III}, not_applicable=frozenset({"b"})))
     assert ok.index[2] == 100 and ok.grade is G.III
 
@@ -118,8 +152,13 @@ def test_category_weights_summing_to_1_in_floats_plus_2e16_still_give_100() -> N
     s = load_system_file(DATA / "electroplating-fixture.yaml")
     assert sum(float(c.weight) for c in s.categories) != 1.0  # 1.0000000000000002
     values: dict[str, Any] = {i.code: G.III for i in s.indicators if i.kind.value == "qualitative"}
-    values |= {"rinse_water": 40.0, "zn_use": 75.0, "reuse_other": True, "pollutants_ok": True,
-               "management_ok": True}
+    values |= {
+        "rinse_water": 40.0,
+        "zn_use": 75.0,
+        "reuse_other": True,
+        "pollutants_ok": True,
+        "management_ok": True,
+    }
     na = frozenset({"cu_use", "ni_use", "deco_cr_use", "hard_cr_use", "au_use", "ag_use"})
     r = evaluate(s, Record("e", values, not_applicable=na))
     assert r.index[2] == 100 and r.grade is G.III
@@ -127,8 +166,15 @@ def test_category_weights_summing_to_1_in_floats_plus_2e16_still_give_100() -> N
 
 def test_strict_and_inclusive_benchmarks_of_the_incineration_system() -> None:
     s = load_system("hazardous-waste-incineration")
-    level = {c: (lambda x, c=c: indicator_level(s.indicator(c), x, {})[0]) for c in (
-        "co_daily_average", "incineration_runtime", "hf_concentration", "furnace_temp_low_count")}
+    level = {
+        c: (lambda x, c=c: indicator_level(s.indicator(c), x, {})[0])
+        for c in (
+            "co_daily_average",
+            "incineration_runtime",
+            "hf_concentration",
+            "furnace_temp_low_count",
+        )
+    }
     assert level["co_daily_average"](30.0) is G.II  # <30 is strict
     assert level["co_daily_average"](29.99) is G.I
     assert level["incineration_runtime"](7000.0) is G.II  # >7000 is strict
@@ -141,10 +187,19 @@ def test_strict_and_inclusive_benchmarks_of_the_incineration_system() -> None:
 
 
 def _electroplating_record(**over: Any) -> Record:
-    values: dict[str, Any] = {"clean_process": G.I, "process_control": G.I, "plating_lines": G.I,
-                              "water_saving": G.I, "rinse_water": 8.0, "zn_use": 82.0,
-                              "cu_use": 79.0, "ni_use": 95.0, "reuse_other": True,
-                              "pollutants_ok": True, "management_ok": False}
+    values: dict[str, Any] = {
+        "clean_process": G.I,
+        "process_control": G.I,
+        "plating_lines": G.I,
+        "water_saving": G.I,
+        "rinse_water": 8.0,
+        "zn_use": 82.0,
+        "cu_use": 79.0,
+        "ni_use": 95.0,
+        "reuse_other": True,
+        "pollutants_ok": True,
+        "management_ok": False,
+    }
     values |= over
     na = frozenset({"deco_cr_use", "hard_cr_use", "au_use", "ag_use"})
     return Record("plant", values, not_applicable=na)
@@ -155,15 +210,19 @@ def test_equal_share_group_0_8_over_n_counts_the_plating_types_run() -> None:
     r = evaluate(s, _electroplating_record())
     # n = 3 types run (zn, cu, ni): each 0.18 × 0.8/3 = 0.048; the 0.2 placeholder 0.036.
     assert [r.outcome(c).weight for c in ("zn_use", "cu_use", "ni_use", "reuse_other")] == [
-        F(6, 125)] * 3 + [F(9, 250)]
+        F(6, 125)
+    ] * 3 + [F(9, 250)]
     assert r.outcome("cu_use").level is G.III
     # Y_I = 100·(0.33 + 0.1 + 0.18·(0.8·2/3 + 0.2) + 0.16) = 72.2; Y_III adds cu: 77.
     assert r.index == (F("72.2"), F("72.2"), F(77))
     assert r.grade is G.BELOW
     assert evaluate(s, _electroplating_record(management_ok=True)).grade is G.I  # 95.2
     # A fourth type run (gold, missing): n = 4, each 0.18 × 0.2 = 0.036.
-    four = Record("p", _electroplating_record().values, not_applicable=frozenset(
-        {"deco_cr_use", "hard_cr_use", "ag_use"}))
+    four = Record(
+        "p",
+        _electroplating_record().values,
+        not_applicable=frozenset({"deco_cr_use", "hard_cr_use", "ag_use"}),
+    )
     r4 = evaluate(s, four)
     assert r4.outcome("au_use").weight == F(9, 250) and r4.missing == ("au_use",)
 
@@ -173,8 +232,15 @@ def test_output_share_group_and_linear_benchmarks_of_the_pcb_fixture() -> None:
     assert 0.14 + 0.08 * 2 > 0.3  # naive float a+b·n would fail the inclusive limit below
     record = Record(
         "pcb",
-        {"e_rigid_2": 10.0, "e_rigid_multi": 21.0, "w_2": 0.14, "w_multi": 0.3,
-         "water_reuse": 60.0, "rest_ok": True, "e_flex_1": 1.0},
+        {
+            "e_rigid_2": 10.0,
+            "e_rigid_multi": 21.0,
+            "w_2": 0.14,
+            "w_multi": 0.3,
+            "water_reuse": 60.0,
+            "rest_ok": True,
+            "e_flex_1": 1.0,
+        },
         outputs={"e_rigid_2": 300.0, "e_rigid_multi": 100.0, "w_2": 300.0, "w_multi": 100.0},
         params={"n_multi": 2},
     )
@@ -192,8 +258,9 @@ def test_output_share_group_and_linear_benchmarks_of_the_pcb_fixture() -> None:
 
 def test_linear_benchmark_without_its_parameter_is_missing() -> None:
     s = load_system_file(DATA / "pcb-fixture.yaml")
-    r = evaluate(s, Record("p", {"e_rigid_multi": 21.0, "rest_ok": True},
-                           outputs={"e_rigid_multi": 1.0}))
+    r = evaluate(
+        s, Record("p", {"e_rigid_multi": 21.0, "rest_ok": True}, outputs={"e_rigid_multi": 1.0})
+    )
     assert r.missing == ("e_rigid_multi", "water_reuse")
     assert "缺少参数 n_multi" in r.outcome("e_rigid_multi").reason
     # 25+10n ≤ 55+5n only up to n = 6: beyond the declared range the levels are not monotone.
@@ -202,8 +269,12 @@ def test_linear_benchmark_without_its_parameter_is_missing() -> None:
 
 
 def test_bonus_is_added_on_top_and_the_index_capped_at_100() -> None:
-    s = make([cat("m", "1", qual("a", "0.8"), qual("b", "0.2")),
-              cat("bonus", "0.1", qual("c", "1"), bonus=True)])
+    s = make(
+        [
+            cat("m", "1", qual("a", "0.8"), qual("b", "0.2")),
+            cat("bonus", "0.1", qual("c", "1"), bonus=True),
+        ]
+    )
     r = evaluate(s, Record("e", {"a": G.I, "b": G.BELOW, "c": G.I}))
     assert r.index == (F(90), F(90), F(90)) and r.grade is G.I  # 80 + 10
     assert evaluate(s, Record("e", {"a": G.I, "b": G.BELOW, "c": G.II})).grade is G.II
@@ -248,8 +319,16 @@ def test_flag_level_I_requires_every_non_restrictive_indicator_at_II() -> None:
 
 
 def test_yesno_and_wrong_value_types() -> None:
-    s = make([cat("c", "1", {"code": "y", "name": "是否", "kind": "yesno", "weight": "0.5"},
-                  quant("q", "0.5", "≥3", "≥2", "≥1"))])
+    s = make(
+        [
+            cat(
+                "c",
+                "1",
+                {"code": "y", "name": "是否", "kind": "yesno", "weight": "0.5"},
+                quant("q", "0.5", "≥3", "≥2", "≥1"),
+            )
+        ]
+    )
     r = evaluate(s, Record("e", {"y": True, "q": 2}))
     assert r.outcome("y").level is G.I and r.outcome("q").level is G.II
     with pytest.raises(RecordError, match="定量指标的值应为数字"):

@@ -101,8 +101,9 @@ def test_linear_benchmarks_are_checked_over_the_parameter_range() -> None:
 
 
 def test_broken_references_and_bad_fields_are_all_reported() -> None:
-    msg = problems(GOOD.replace("weight: 0.9}", "group: nowhere}").replace(
-        "kind: qualitative", "kind: fuzzy"))
+    msg = problems(
+        GOOD.replace("weight: 0.9}", "group: nowhere}").replace("kind: qualitative", "kind: fuzzy")
+    )
     assert "指标 a2" in msg and "不存在的权重组“nowhere”" in msg
     assert "kind 应为 quantitative / qualitative / yesno" in msg
     assert "参数“n”未在 parameters 中声明" in problems(GOOD.replace('III: "≤40"', 'III: "≤40+n"'))
@@ -110,8 +111,9 @@ def test_broken_references_and_bad_fields_are_all_reported() -> None:
     assert "未知标志" in problems(GOOD + "flags: [grade_I_needs_luck]\n")
     assert "指标 a1: 代码重复" in problems(GOOD.replace("code: b1", "code: a1"))
     assert "代码“id”是数据文件的保留列名" in problems(GOOD.replace("code: b1", "code: id"))
-    assert "一级指标 a（甲）: 未知字段：wieght" in problems(GOOD.replace(
-        "    weight: 0.33", "    weight: 0.33\n    wieght: 1"))
+    assert "一级指标 a（甲）: 未知字段：wieght" in problems(
+        GOOD.replace("    weight: 0.33", "    weight: 0.33\n    wieght: 1")
+    )
 
 
 def test_groups_and_unset_benchmarks() -> None:

@@ -16,8 +16,11 @@ from cleanprod.core.scoring.batch import evaluate_batch, to_arrays
 from cleanprod.core.scoring.loader import FORMAT, build_system
 from cleanprod.core.scoring.model import FLAG_I_REQUIRES_II, IndicatorSystem, Kind, Value
 
-SETTINGS = settings(max_examples=120, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _bench(draw: st.DrawFn) -> dict[str, Any] | None:
@@ -38,14 +41,20 @@ def _bench(draw: st.DrawFn) -> dict[str, Any] | None:
         if limits[k] == limits[k + 1]:
             strict[k + 1] = strict[k + 1] and strict[k]
     ops = ("<", "≤") if shape == "le" else (">", "≥")
-    return {k: f"{ops[0] if strict[i] else ops[1]}{limits[i]}"
-            + (f"+{slopes[i]}n" if linear else "") for i, k in enumerate(("I", "II", "III"))}
+    return {
+        k: f"{ops[0] if strict[i] else ops[1]}{limits[i]}" + (f"+{slopes[i]}n" if linear else "")
+        for i, k in enumerate(("I", "II", "III"))
+    }
 
 
 def _indicator(draw: st.DrawFn, code: str) -> dict[str, Any]:
     kind = draw(st.sampled_from(["quantitative", "qualitative", "yesno"]))
-    ind: dict[str, Any] = {"code": code, "name": f"指标{code}", "kind": kind,
-                           "restrictive": draw(st.integers(0, 3)) == 0}
+    ind: dict[str, Any] = {
+        "code": code,
+        "name": f"指标{code}",
+        "kind": kind,
+        "restrictive": draw(st.integers(0, 3)) == 0,
+    }
     if kind == "quantitative":
         ind["benchmarks"] = _bench(draw)
     elif kind == "qualitative":
@@ -82,13 +91,28 @@ def systems(draw: st.DrawFn, max_size: int = 4, output_share: bool = True) -> In
             group["weight"] = f"{wparts[0]}/{total}"
         bonus = draw(st.sampled_from(["1/10", "0.15"]))
         weight = f"{parts[c]}/{sum(parts)}" if c < n_cats else bonus
-        cats.append({"code": f"c{c}", "name": f"类{c}", "weight": weight, "indicators": inds,
-                     "groups": [group] if group else [], "bonus": c == n_cats})
-    return build_system({
-        "format": FORMAT, "slug": "random", "name": "随机", "version": "1", "categories": cats,
-        "parameters": [{"name": "n", "min": 0, "max": 3}],
-        "flags": draw(st.sampled_from([[], [FLAG_I_REQUIRES_II]])),
-    }, "random.yaml")
+        cats.append(
+            {
+                "code": f"c{c}",
+                "name": f"类{c}",
+                "weight": weight,
+                "indicators": inds,
+                "groups": [group] if group else [],
+                "bonus": c == n_cats,
+            }
+        )
+    return build_system(
+        {
+            "format": FORMAT,
+            "slug": "random",
+            "name": "随机",
+            "version": "1",
+            "categories": cats,
+            "parameters": [{"name": "n", "min": 0, "max": 3}],
+            "flags": draw(st.sampled_from([[], [FLAG_I_REQUIRES_II]])),
+        },
+        "random.yaml",
+    )
 
 
 def _value(draw: st.DrawFn, kind: Kind) -> Value:
@@ -122,8 +146,10 @@ def records(draw: st.DrawFn, system: IndicatorSystem, rid: str, params: bool = T
 @given(st.data())
 def test_batch_equals_single_record_path(data: st.DataObject) -> None:
     system = data.draw(systems())
-    recs = [data.draw(records(system, f"r{i}", params=False))
-            for i in range(data.draw(st.integers(1, 8)))]
+    recs = [
+        data.draw(records(system, f"r{i}", params=False))
+        for i in range(data.draw(st.integers(1, 8)))
+    ]
     batch = evaluate_batch(system, to_arrays(system, recs))
     for i, rec in enumerate(recs):
         single = evaluate(system, rec)
@@ -227,17 +253,36 @@ def test_min_cost_cover_small_cases() -> None:
 
 def test_batch_falls_back_to_python_ints_beyond_int64() -> None:
     # Denominators 1000003 · 999983 · 999979 · 1000033 make 100·D overflow int64.
-    inds = [{"code": f"i{j}", "name": f"指标{j}", "kind": "qualitative", "weight": w,
-             "levels": {"I": "甲", "II": "乙", "III": "丙"}}
-            for j, w in enumerate(("1/1000003", "1000002/1000003", "1/999983", "999982/999983"))]
-    cats = [{"code": "a", "name": "甲", "weight": "1/999979", "indicators": inds[:2]},
-            {"code": "b", "name": "乙", "weight": "999978/999979", "indicators": inds[2:]},
-            {"code": "x", "name": "加分", "weight": "1/1000033", "bonus": True, "indicators": [
-                {"code": "x", "name": "加分", "kind": "yesno", "weight": 1}]}]
-    system = build_system({"format": FORMAT, "slug": "big", "name": "大分母", "version": "1",
-                           "categories": cats}, "big.yaml")
-    recs = [Record(f"r{a}{b}", {"i0": a, "i1": b, "i2": Grade.I, "i3": Grade.II, "x": False})
-            for a in Grade for b in Grade]
+    inds = [
+        {
+            "code": f"i{j}",
+            "name": f"指标{j}",
+            "kind": "qualitative",
+            "weight": w,
+            "levels": {"I": "甲", "II": "乙", "III": "丙"},
+        }
+        for j, w in enumerate(("1/1000003", "1000002/1000003", "1/999983", "999982/999983"))
+    ]
+    cats = [
+        {"code": "a", "name": "甲", "weight": "1/999979", "indicators": inds[:2]},
+        {"code": "b", "name": "乙", "weight": "999978/999979", "indicators": inds[2:]},
+        {
+            "code": "x",
+            "name": "加分",
+            "weight": "1/1000033",
+            "bonus": True,
+            "indicators": [{"code": "x", "name": "加分", "kind": "yesno", "weight": 1}],
+        },
+    ]
+    system = build_system(
+        {"format": FORMAT, "slug": "big", "name": "大分母", "version": "1", "categories": cats},
+        "big.yaml",
+    )
+    recs = [
+        Record(f"r{a}{b}", {"i0": a, "i1": b, "i2": Grade.I, "i3": Grade.II, "x": False})
+        for a in Grade
+        for b in Grade
+    ]
     batch = evaluate_batch(system, to_arrays(system, recs))
     assert batch.index_num is not None and batch.index_num.dtype == object
     for i, rec in enumerate(recs):
@@ -253,14 +298,25 @@ def test_output_share_batch_settles_an_exact_85_tie_exactly() -> None:
 
     cats: list[dict[str, Any]] = [
         {"code": c, "name": c, "weight": w, "indicators": [yesno(f"{c}1", weight=1)]}
-        for c, w in (("a", "0.01"), ("b", "0.03"), ("c", "0.81"), ("d", "0.04"))]
-    cats.append({"code": "e", "name": "e", "weight": "0.11",
-                 "groups": [{"code": "g", "name": "g", "weight": 1, "share": "output"}],
-                 "indicators": [yesno("e1", group="g"), yesno("e2", group="g")]})
-    system = build_system({"format": FORMAT, "slug": "t", "name": "t", "version": "1",
-                           "categories": cats}, "t.yaml")
-    rec = Record("tie", {"a1": True, "b1": True, "c1": True, "d1": False, "e1": False,
-                         "e2": False}, outputs={"e1": 1.0, "e2": 2.0})
+        for c, w in (("a", "0.01"), ("b", "0.03"), ("c", "0.81"), ("d", "0.04"))
+    ]
+    cats.append(
+        {
+            "code": "e",
+            "name": "e",
+            "weight": "0.11",
+            "groups": [{"code": "g", "name": "g", "weight": 1, "share": "output"}],
+            "indicators": [yesno("e1", group="g"), yesno("e2", group="g")],
+        }
+    )
+    system = build_system(
+        {"format": FORMAT, "slug": "t", "name": "t", "version": "1", "categories": cats}, "t.yaml"
+    )
+    rec = Record(
+        "tie",
+        {"a1": True, "b1": True, "c1": True, "d1": False, "e1": False, "e2": False},
+        outputs={"e1": 1.0, "e2": 2.0},
+    )
     single = evaluate(system, rec)
     assert single.index[0] == 85 and single.grade is Grade.I
     batch = evaluate_batch(system, to_arrays(system, [rec]))

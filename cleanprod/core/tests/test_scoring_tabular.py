@@ -70,9 +70,11 @@ def _bad(tmp_path: Path, text: str, system: str = INC) -> str:
 
 def test_bad_input_names_row_and_column(tmp_path: Path) -> None:
     assert "第3行，列“nox_concentration”：无法解析数值“abc”" in _bad(
-        tmp_path, "id,nox_concentration\nA,100\nB,abc\n")
+        tmp_path, "id,nox_concentration\nA,100\nB,abc\n"
+    )
     assert "第2行，列“dcs_coverage”：定性指标应填所达等级" in _bad(
-        tmp_path, "id,dcs_coverage\nA,优秀\n")
+        tmp_path, "id,dcs_coverage\nA,优秀\n"
+    )
     assert "第1行第2列：未知列名“nox”" in _bad(tmp_path, "id,nox\nA,1\n")
     assert "缺少 id 列" in _bad(tmp_path, "code,nox_concentration\nA,1\n")
     assert "第3行，列“id”：重复“A”" in _bad(tmp_path, "id,nox_concentration\nA,1\nA,2\n")
@@ -84,7 +86,9 @@ def test_output_share_and_parameter_columns(tmp_path: Path) -> None:
     path = tmp_path / "pcb.csv"
     path.write_text(
         "id,e_rigid_2,e_rigid_multi,output:e_rigid_2,output:e_rigid_multi,param:n_multi,rest_ok\n"
-        "P,10,21,300,100,2,是\n", encoding="utf-8")
+        "P,10,21,300,100,2,是\n",
+        encoding="utf-8",
+    )
     (rec,) = read_records(load_system_file(pcb), path)
     assert rec.outputs == {"e_rigid_2": 300.0, "e_rigid_multi": 100.0}
     assert rec.params == {"n_multi": 2} and rec.values["rest_ok"] is True
@@ -104,8 +108,12 @@ def test_systems_list_and_validate(tmp_path: Path) -> None:
     ok, code = run_systems_validate(str(DATA / "pcb-fixture.yaml"))
     assert code == 0 and "有效" in ok
     bad = tmp_path / "bad.yaml"
-    bad.write_text((DATA / "pcb-fixture.yaml").read_text(encoding="utf-8").replace(
-        "weight: 0.8", "weight: 0.7"), encoding="utf-8")
+    bad.write_text(
+        (DATA / "pcb-fixture.yaml")
+        .read_text(encoding="utf-8")
+        .replace("weight: 0.8", "weight: 0.7"),
+        encoding="utf-8",
+    )
     msg, code = run_systems_validate(str(bad))
     assert code == 1 and f"{bad}: 一级指标权重之和为0.9" in msg
 
@@ -129,11 +137,13 @@ def test_evaluate_with_advice() -> None:
     e1, e2, e3 = json.loads(text)
     assert code == 0 and e1["advice"] == []
     (to_i,) = e2["advice"]  # II → I: only the restrictive dioxin, forced, to ≤0.3
-    assert to_i["grade"] == "I" and [(i["code"], i["to"], i["target"], i["forced"])
-                                     for i in to_i["improvements"]] == [
-        ("dioxin_emission", "I", "≤0.3 ngTEQ/Nm³", True)]
+    assert to_i["grade"] == "I" and [
+        (i["code"], i["to"], i["target"], i["forced"]) for i in to_i["improvements"]
+    ] == [("dioxin_emission", "I", "≤0.3 ngTEQ/Nm³", True)]
     assert [(p["grade"], p["improvements"][0]["target"]) for p in e3["advice"]] == [
-        ("III", "≤80 mg/Nm³"), ("II", "≤60 mg/Nm³")]
+        ("III", "≤80 mg/Nm³"),
+        ("II", "≤60 mg/Nm³"),
+    ]
     table, _ = run_evaluate(INC, str(SAMPLE), "table", advise=True)
     assert "改进建议 — 达到Ⅰ级：需改进1项指标" in table
     out, _ = run_evaluate(INC, str(SAMPLE), "csv", advise=True)

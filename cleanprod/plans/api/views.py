@@ -52,8 +52,12 @@ class CarbonSerializer(TextModelSerializer):
 
 
 class _Restricted(viewsets.ReadOnlyModelViewSet):
+    related: tuple[str, ...] = ()  # to-one relations the serializer reads on every row
+
     def get_queryset(self) -> Any:
-        return self.queryset.model.objects.restrict(self.request.user, VIEW)  # type: ignore[union-attr]
+        model = self.queryset.model  # type: ignore[union-attr]
+        qs = model.objects.restrict(self.request.user, VIEW)
+        return qs.select_related(*self.related) if self.related else qs
 
 
 def _exact(**kwargs: Any) -> serializers.DecimalField:
@@ -118,12 +122,14 @@ class TechnologyViewSet(_Restricted):
 
 class TargetAllocationViewSet(_Restricted):
     queryset = TargetAllocation.objects.all()
+    related = ("target",)  # the serializer shows the target's slug
     serializer_class = AllocationSerializer
     filterset_fields = ["region"]
 
 
 class CarbonCalculationViewSet(_Restricted):
     queryset = CarbonCalculation.objects.all()
+    related = ("library",)  # the serializer shows the library's version
     serializer_class = CarbonSerializer
     filterset_fields = ["enterprise", "year", "current"]
 

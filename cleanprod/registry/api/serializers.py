@@ -11,6 +11,7 @@ from cleanprod.industries.models import Industry, IndustryLevel, industry_label
 from cleanprod.platform.api.serializers import CleanModelSerializer, TextModelSerializer
 from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
+from cleanprod.registry.api.groups import group_slugs
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 DIVISIONS = Industry.objects.filter(level=IndustryLevel.DIVISION)
@@ -60,7 +61,7 @@ class EnterpriseSerializer(RegionalSerializer):
         return industry_label(obj.industry_code).partition(" ")[2]
 
     def get_industry_groups(self, obj: Enterprise) -> list[str]:
-        return [g.slug for g in obj.industry_groups()]
+        return group_slugs(obj.industry_code)  # cached map: no query per row
 
 
 class ParkSerializer(RegionalSerializer):
@@ -115,9 +116,10 @@ class AgencySerializer(RegionalSerializer):
     @extend_schema_field(AgencyStaffSerializer(many=True))
     def get_staff(self, agency: Agency) -> list[dict[str, Any]]:
         """Only the staff the reader may see (AgencyStaff's own policy), not all of them."""
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        staff = agency.staff.restrict(user, VIEW)
+        staff = getattr(agency, "visible_staff", None)  # prefetched by the viewset
+        if staff is None:
+            request = self.context.get("request")
+            staff = agency.staff.restrict(getattr(request, "user", None), VIEW)
         return list(AgencyStaffSerializer(staff, many=True).data)
 
 

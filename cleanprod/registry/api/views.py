@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -12,9 +13,10 @@ from rest_framework.response import Response
 from cleanprod.changelog.api import ObjectChangeSerializer
 from cleanprod.changelog.views import history_of
 from cleanprod.platform.api.viewsets import RestrictedModelViewSet
+from cleanprod.platform.permissions import VIEW
 from cleanprod.registry import filtersets
 from cleanprod.registry.api import serializers as s
-from cleanprod.registry.models import Agency, Engagement, Enterprise, Expert, Park
+from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 
 class HistoryMixin:
@@ -43,9 +45,18 @@ class ParkViewSet(HistoryMixin, RestrictedModelViewSet):
 
 
 class AgencyViewSet(HistoryMixin, RestrictedModelViewSet):
-    queryset = Agency.objects.select_related("region").prefetch_related("industry_scope", "staff")
+    queryset = Agency.objects.select_related("region").prefetch_related("industry_scope")
     serializer_class = s.AgencySerializer
     filterset_class = filtersets.AgencyFilterSet
+
+    def get_queryset(self) -> Any:
+        # Only the staff the reader may see, in one query for the page (not one per agency).
+        visible = AgencyStaff.objects.restrict(self.request.user, VIEW)
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("staff", queryset=visible, to_attr="visible_staff"))
+        )
 
 
 class ExpertViewSet(HistoryMixin, RestrictedModelViewSet):

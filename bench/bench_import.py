@@ -39,8 +39,8 @@ def make_file(path: Path, rows: int) -> None:
     django.setup()
     from openpyxl import Workbook
 
+    from cleanprod.demo.registry import synthetic_uscc
     from cleanprod.regions.models import Region
-    from cleanprod.registry.demo import synthetic_uscc
 
     leaves = list(Region.objects.leaves().filter(code__startswith="44").values_list("code", "name"))
     classes = ["3360", "2621", "1340", "3311", "2614", "3130", "2211", "1713"]

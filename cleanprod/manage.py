@@ -7,6 +7,7 @@ import sys
 def main() -> None:
     """Run a management command, e.g. ``cleanprod migrate`` or ``cleanprod demo``."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cleanprod.settings.dev")
+    # After DJANGO_SETTINGS_MODULE is set above.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

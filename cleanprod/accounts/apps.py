@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.accounts import tokens
         from cleanprod.accounts.policies import register_policies
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cleanprod.platform.locking import Versioned
 from cleanprod.platform.permissions import RestrictedQuerySet
+from cleanprod.registry.models import Agency, Enterprise, Expert
 
 
 class Party(models.TextChoices):
@@ -125,7 +126,6 @@ class User(Versioned, AbstractUser):
         """The user's region, else its organisation's (read by id: it may be mid-deletion)."""
         if self.region_id:
             return str(self.region_id)
-        from cleanprod.registry.models import Agency, Enterprise, Expert
 
         for model, pk in (
             (Enterprise, self.enterprise_id),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from cleanprod.accounts.models import Party, Role, User
 from cleanprod.accounts.tasks import send_invitation
 from cleanprod.notifications.services import notify
-from cleanprod.platform.permissions import ADD, CHANGE, can, check_fields
+from cleanprod.platform.permissions import ADD, CHANGE, can, can_any, check_fields
 from cleanprod.platform.services import save_form
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert
@@ -363,6 +363,5 @@ def _authority_name(actor: Any) -> str:
 
 def add_allowed(actor: Any) -> bool:
     """Whether ``actor`` may open the user-management pages (administrators, superusers)."""
-    from cleanprod.platform.permissions import can_any
 
     return bool(getattr(actor, "is_authenticated", False)) and can_any(actor, ADD, User)

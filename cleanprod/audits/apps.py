@@ -7,6 +7,7 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Cleaner-production audits")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.audits.policies import register_policies
 
         register_policies()

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from cleanprod.audits import forms
+from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
+from cleanprod.audits.documents import review_pdf
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
 from cleanprod.audits.models import Audit, Option, Phase, Roster, RosterEntry
 from cleanprod.audits.models.audits import SEVEN_PHASES
@@ -38,7 +40,7 @@ from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
 from cleanprod.changelog.views import history_of
 from cleanprod.core import review as core_review
 from cleanprod.platform.locking import parse_version
-from cleanprod.platform.permissions import ADD, VIEW, can_any
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any
 from cleanprod.registry.models import Agency, Enterprise, Park
 
 
@@ -82,7 +84,6 @@ class RosterDetailView(DetailView):  # type: ignore[type-arg]
         return Roster.objects.restrict(self.request.user, VIEW)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from cleanprod.platform.permissions import CHANGE, can
 
         context = super().get_context_data(**kwargs)
         roster: Roster = self.object
@@ -384,7 +385,6 @@ def _act_document(request: HttpRequest, audit: Audit) -> str:
 
 
 def _act_agency(request: HttpRequest, audit: Audit) -> str:
-    from cleanprod.registry.models import Agency
 
     data = _parsed(forms.AgencyForm(request.POST))
     agency = get_object_or_404(Agency.objects.restrict(request.user, VIEW), pk=data["agency"])
@@ -487,7 +487,6 @@ def document_download(request: HttpRequest, pk: int, doc: int) -> FileResponse:
 
 def review_document(request: HttpRequest, pk: int, review: int) -> HttpResponse:
     """The evaluation opinion or acceptance conclusion of a review, as a PDF."""
-    from cleanprod.audits.documents import review_pdf
 
     audit = get_object_or_404(Audit.objects.restrict(request.user, VIEW), pk=pk)
     rev = get_object_or_404(audit.reviews.select_related("panel"), pk=review)
@@ -499,7 +498,6 @@ def review_document(request: HttpRequest, pk: int, review: int) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The audit dashboard; 400 naming the field when a filter is malformed."""
-    from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 
     if not request.user.is_authenticated:
         return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")

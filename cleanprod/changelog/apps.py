@@ -7,20 +7,8 @@ class ChangelogConfig(AppConfig):
     verbose_name = _("Change log")
 
     def ready(self) -> None:
-        from django.db.models import Q
+        # Models and policies load once the app registry is ready.
+        from cleanprod.changelog import signals  # noqa: F401 (connects the receivers)
+        from cleanprod.changelog.policies import register_policies
 
-        from cleanprod.changelog import signals  # noqa: F401
-        from cleanprod.changelog.models import ObjectChange
-        from cleanprod.platform.permissions import READ, Policy, register
-
-        # Authorities search the log within their region; everyone sees their own changes.
-        # Nobody writes it but the platform itself: every role only reads.
-        register(
-            ObjectChange,
-            Policy(
-                region="region_code",
-                own=lambda u: Q(user_id=u.pk),
-                own_actions=READ,
-                role_actions={"viewer": READ, "officer": READ, "administrator": READ},
-            ),
-        )
+        register_policies()

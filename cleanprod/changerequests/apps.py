@@ -7,6 +7,7 @@ class ChangeRequestsConfig(AppConfig):
     verbose_name = _("Change requests")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.changerequests.policies import register_policies
 
         register_policies()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.platform.permissions import RestrictedQuerySet
@@ -75,7 +76,6 @@ class ChangeRequest(models.Model):
         return f"{self.object_repr} · {self.get_status_display()}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("changerequests:detail", args=[self.pk])
 

@@ -10,6 +10,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Cleaner-production evaluation")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.evaluation.policies import register_policies
 
         register_policies()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.core.scoring import Grade
 from cleanprod.core.scoring.model import Kind
 from cleanprod.platform import forms as forms_base
 
@@ -95,7 +96,6 @@ class AssessmentForm(forms_base.Form):
 
 
 def _levels() -> list[tuple[str, Any]]:
-    from cleanprod.core.scoring import Grade
 
     return [("Ⅰ", Grade.I), ("Ⅱ", Grade.II), ("Ⅲ", Grade.III)]
 

@@ -49,6 +49,7 @@ class SystemVersion(models.Model):
 
     def system(self) -> Any:
         """The validated core system (parsed once per process per version)."""
+        # services imports these models; the parsed system is cached there, keyed on the hash.
         from cleanprod.evaluation.services import parsed_system
 
         return parsed_system(self.pk, self.text, self.slug)

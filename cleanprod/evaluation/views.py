@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -179,8 +179,6 @@ def grading(request: HttpRequest) -> HttpResponse:
         region = request.user.region
     data = grade_scope(request.user, slug, region) if slug else None
     if request.GET.get("format") == "json":
-        from django.http import JsonResponse
-
         if data is None:
             raise Http404
         return JsonResponse(data)

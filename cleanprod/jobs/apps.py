@@ -7,10 +7,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        from django.db.models import Q
+        # Models and policies load once the app registry is ready.
+        from cleanprod.jobs.policies import register_policies
 
-        from cleanprod.jobs.models import Job
-        from cleanprod.platform.permissions import READ, Policy, register
-
-        # A user watches its own jobs; superusers (allowed_q) see every job, scheduled ones too.
-        register(Job, Policy(own=lambda u: Q(user_id=u.pk), own_actions=READ))
+        register_policies()

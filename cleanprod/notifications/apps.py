@@ -7,9 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from django.db.models import Q
+        # Models and policies load once the app registry is ready.
+        from cleanprod.notifications.policies import register_policies
 
-        from cleanprod.notifications.models import Notification
-        from cleanprod.platform.permissions import READ, Policy, register
-
-        register(Notification, Policy(own=lambda u: Q(user_id=u.pk), own_actions=READ | {"change"}))
+        register_policies()

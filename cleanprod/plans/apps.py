@@ -7,6 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans, targets and progress")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.plans.policies import register_policies
 
         register_policies()

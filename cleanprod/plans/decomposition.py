@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from cleanprod.core import progress
 from cleanprod.core.plans import Direction
 from cleanprod.plans.metrics import METRICS
@@ -90,7 +92,6 @@ def can_allocate(user: Any, parent: Region | None) -> bool:
 
 def allocate(user: Any, target: Target, region: Region, value: Decimal) -> TargetAllocation:
     """Assign ``value`` of ``target`` to ``region`` (a child of the user's own node)."""
-    from django.core.exceptions import PermissionDenied
 
     if not can_allocate(user, region.parent):
         raise PermissionDenied("Only the authority of the parent region assigns this part.")

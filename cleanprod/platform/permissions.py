@@ -301,6 +301,20 @@ def limit_choices(form: Any, user: Any, action: str = VIEW) -> None:
             form_field.queryset = queryset.restrict(user, action)
 
 
+def allowed_pks(
+    user: Any, model: type[models.Model], action: str, pks: list[int], chunk: int = 500
+) -> set[int]:
+    """Those of ``pks`` that ``user`` may ``action``, through ``restrict`` (bulk checks)."""
+    q = allowed_q(model, user, action)
+    if q != NOTHING and not q.children:
+        return set(pks)  # unrestricted (a national authority, a superuser): skip the queries
+    allowed: set[int] = set()
+    for start in range(0, len(pks), chunk):
+        qs = model._default_manager.restrict(user, action).filter(pk__in=pks[start : start + chunk])
+        allowed.update(qs.values_list("pk", flat=True))
+    return allowed
+
+
 def can_any(user: Any, action: str, model: type[models.Model]) -> bool:
     """Whether ``user`` may ``action`` some rows of ``model`` (whether to offer a button)."""
     return allowed_q(model, user, action) != NOTHING

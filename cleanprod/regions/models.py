@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.platform.permissions import RestrictedQuerySet
@@ -79,7 +80,6 @@ class Region(models.Model):
         return self.code[:2] + "0000"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("regions:detail", args=[self.code])
 

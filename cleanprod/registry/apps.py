@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        # Models and policies load once the app registry is ready.
         from cleanprod.registry.policies import register_policies
 
         register_policies()

@@ -10,6 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
@@ -339,7 +340,6 @@ ExpertCreateView, ExpertUpdateView = _edit_views(Expert, forms.ExpertForm)
 
 def region_children(request: HttpRequest) -> HttpResponse:
     """Options for a region select, used by cascading pickers (HTMX)."""
-    from django.shortcuts import render
 
     parent = request.GET.get("region") or request.GET.get("parent") or ""
     children = Region.objects.filter(parent_id=parent) if parent else Region.objects.none()

@@ -281,7 +281,7 @@ def test_enterprise_form_offers_only_parks_it_may_see(world):
 def test_officer_cannot_create_outside_its_area_even_by_forging_the_region(world):
     client = Client()
     client.force_login(world["sz_officer"])
-    from cleanprod.registry.demo import synthetic_uscc
+    from cleanprod.demo.registry import synthetic_uscc
 
     response = client.post(
         reverse("registry:enterprise-add"),

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from cleanprod.accounts.demo import demo_password
 from cleanprod.accounts.models import User
 from cleanprod.accounts.tests.factories import PASSWORD, authority, user
+from cleanprod.demo.users import demo_password
 from cleanprod.registry.models import Engagement, Enterprise
 from cleanprod.registry.policies import active_engagement_q
 from cleanprod.registry.tests import factories

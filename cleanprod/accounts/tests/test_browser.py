@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core import mail
 
 from cleanprod.accounts.models import User
+from cleanprod.demo.registry import synthetic_uscc
 from cleanprod.evaluation.services import load_shipped_systems
 from cleanprod.industries.loader import load_groups, load_industries
 from cleanprod.jobs.testing import run_queued_tasks
 from cleanprod.regions.loader import load_regions
-from cleanprod.registry.demo import synthetic_uscc
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from knox.models import AuthToken
 
 from cleanprod.accounts.models import User
 from cleanprod.accounts.tests.factories import PASSWORD, authority, user
+from cleanprod.demo.registry import synthetic_uscc
 from cleanprod.jobs.testing import run_queued_tasks
 from cleanprod.notifications.models import Notification
-from cleanprod.registry.demo import synthetic_uscc
 from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert
 from cleanprod.registry.tests import factories
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.core.audit_rules import AuditRulesError
 from cleanprod.platform.locking import Versioned
 from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region
@@ -45,7 +46,6 @@ class ProvincialRules(models.Model):
         # rules.py imports this module (effective_rules reads ProvincialRules), hence the import
         # here rather than at the top.
         from cleanprod.audits.rules import validate_override
-        from cleanprod.core.audit_rules import AuditRulesError
 
         if not self.region_id or not self.text:
             return  # the field errors already say what is missing

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cleanprod.audits.models import Audit, CreditEvent, Phase
 from cleanprod.audits.services.errors import NotAllowed, PreconditionFailed
+from cleanprod.platform.permissions import CHANGE, can
 from cleanprod.registry.models import Agency
 
 
@@ -54,7 +55,6 @@ def record_credit_event(
     audit: Audit | None = None,
 ) -> CreditEvent:
     """Authorities record warnings, falsification findings and suspensions."""
-    from cleanprod.platform.permissions import CHANGE, can
 
     if getattr(user, "party", "") != "authority" and not user.is_superuser:
         raise NotAllowed(_("Only authorities record credit events."))

@@ -21,6 +21,7 @@ from cleanprod.audits.models import (
     PhaseRecord,
 )
 from cleanprod.audits.rules import effective_rules
+from cleanprod.audits.services.accountability import check_engagement
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS
@@ -207,8 +208,6 @@ def set_pre_assessment(user: Any, audit: Audit, grade: str, focus: str) -> Audit
 @transaction.atomic
 def assign_agency(user: Any, audit: Audit, agency: Agency, staff_ids: list[int]) -> Audit:
     """Name the agency and its certified staff; the agency must be in scope and in good standing."""
-    from cleanprod.audits.services.accountability import check_engagement
-
     _require(user, audit, WORKERS | {AUTHORITY})
     if audit.phase not in (Phase.NOT_STARTED, Phase.PREPARATION):
         raise Conflict(_("The agency is chosen before the audit is under way."))

@@ -17,6 +17,7 @@ from cleanprod.audits.services.errors import Conflict, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY
 from cleanprod.changelog.bulk import logged_bulk_create
 from cleanprod.core import audit_rules, panel, review
+from cleanprod.notifications.services import notify
 from cleanprod.registry.models import Expert
 
 STAGE_PHASE = {"evaluation": Phase.EVALUATION, "acceptance": Phase.ACCEPTANCE}
@@ -131,7 +132,6 @@ def record_review(
     Evaluation passed: implementing medium/high-cost options (with their deadlines) or, when
     there are none, closed. Acceptance passed: closed. Failed: the audit fails (re-audit).
     """
-    from cleanprod.notifications.services import notify
 
     _require(user, audit, AUTHORITY_ONLY)
     _stage(audit, stage)

@@ -20,6 +20,7 @@ from cleanprod.audits.rules import assess, effective_rules
 from cleanprod.audits.services.audits import open_audit, today
 from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.changelog.bulk import logged_bulk_create, logged_update
+from cleanprod.notifications.services import notify
 from cleanprod.platform.locking import StaleObject, claim
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can
 from cleanprod.regions.models import Region
@@ -145,7 +146,6 @@ def remove_entry(
 @transaction.atomic
 def publish(user: Any, roster: Roster, expected_version: int | None = None) -> Roster:
     """Publish: open an audit per entry with its statutory deadlines, notify the enterprises."""
-    from cleanprod.notifications.services import notify
 
     _authority(user, roster)
     if expected_version is not None:

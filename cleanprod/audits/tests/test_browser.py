@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from cleanprod.accounts.demo import demo_password
 from cleanprod.audits.models import Audit
+from cleanprod.demo.users import demo_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.platform.permissions import RestrictedQuerySet
@@ -113,6 +114,5 @@ class CarbonCalculation(models.Model):
         return f"{self.enterprise_id} {self.year} {self.total_tco2} tCO2 ({self.library_id})"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("plans:carbon-detail", args=[self.pk])

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cleanprod.core.plans import load_plans
 from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.regions.models import Region
 
@@ -107,7 +108,6 @@ class Target(models.Model):
 
     def core(self):  # type: ignore[no-untyped-def]
         """The :class:`cleanprod.core.plans.Target` this row was loaded from."""
-        from cleanprod.core.plans import load_plans
 
         return load_plans().get(self.slug)
 

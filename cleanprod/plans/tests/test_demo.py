@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from cleanprod.accounts.tests.factories import authority
-from cleanprod.audits.demo import build_audits
+from cleanprod.demo.audits import build_audits
+from cleanprod.demo.plans import build_plans, purge_synthetic
+from cleanprod.demo.registry import build_registry
 from cleanprod.plans.dashboard import dashboard
-from cleanprod.plans.demo import build_plans, purge_synthetic
 from cleanprod.plans.models import (
     Adoption,
     Attendance,
@@ -15,7 +16,6 @@ from cleanprod.plans.models import (
     MetricSummary,
     TargetAllocation,
 )
-from cleanprod.registry.demo import build_registry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from cleanprod.changelog.context import change_context, current
-from cleanprod.platform.permissions import NOTHING, allowed_q
 from cleanprod.registry.io import cells
 from cleanprod.registry.io.cells import CellError, Lookups
 from cleanprod.registry.io.readers import FileFormatError, read_table
 from cleanprod.registry.io.specs import SYNTHETIC_HEADER, Column, ModelSpec
+from cleanprod.registry.io.writer import write_all
 
 # (phase, rows done, rows in all or 0 if not yet known); phases: read, check, write.
 Progress = Callable[[str, int, int], None]
@@ -249,7 +249,6 @@ class Importer:
     # -- writing ------------------------------------------------------------------------------
 
     def write(self, pending: Pending) -> None:
-        from cleanprod.registry.io.writer import write_all
 
         outer = current()
         try:
@@ -268,15 +267,3 @@ class Importer:
             )
         if self.result.errors:
             self.result.created = self.result.updated = 0
-
-
-def allowed_pks(user: Any, model: type[models.Model], action: str, pks: list[int]) -> set[int]:
-    """Those of ``pks`` that ``user`` may ``action``, through ``restrict``."""
-    q = allowed_q(model, user, action)
-    if q != NOTHING and not q.children:
-        return set(pks)  # unrestricted (a national authority, a superuser): skip the queries
-    allowed: set[int] = set()
-    for chunk in chunks(pks):
-        qs = model._default_manager.restrict(user, action).filter(pk__in=chunk)
-        allowed.update(qs.values_list("pk", flat=True))
-    return allowed

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from cleanprod.platform.permissions import ADD, CHANGE, NOTHING, VIEW, allowed_q
-from cleanprod.registry.io.importer import Importer, Pending, Row, allowed_pks, chunks
+from cleanprod.platform.permissions import ADD, CHANGE, NOTHING, VIEW, allowed_pks, allowed_q
+from cleanprod.registry.io.importer import Importer, Pending, Row, chunks
 from cleanprod.registry.io.writer import fields_snapshot
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 

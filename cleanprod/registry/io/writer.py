@@ -18,7 +18,7 @@ from cleanprod.changelog.models import Action, ObjectChange
 from cleanprod.changelog.signals import record, region_of
 from cleanprod.platform.db import insert, insert_objects, update
 from cleanprod.platform.locking import is_versioned
-from cleanprod.platform.permissions import ADD, CHANGE
+from cleanprod.platform.permissions import ADD, CHANGE, allowed_pks
 
 if TYPE_CHECKING:
     from cleanprod.registry.io.importer import Importer, Pending, Row
@@ -95,7 +95,6 @@ def write_m2m(model: type[models.Model], pending: Pending) -> None:
 
 def check_scope(importer: Importer, rows: list[Row], action: str) -> None:
     """Fail the written rows that ``restrict(user, action)`` does not reach (nothing is kept)."""
-    from cleanprod.registry.io.importer import allowed_pks
 
     allowed = allowed_pks(importer.user, importer.model, action, [r.obj.pk for r in rows])
     for row in rows:

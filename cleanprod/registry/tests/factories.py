@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from cleanprod.registry.demo import synthetic_uscc
+from cleanprod.demo.registry import synthetic_uscc
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 _seq = itertools.count(50_000_000)

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from cleanprod.demo.registry import synthetic_uscc
 from cleanprod.industries.models import Industry
-from cleanprod.registry.demo import synthetic_uscc
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 from cleanprod.testing.access import (
     ALL,

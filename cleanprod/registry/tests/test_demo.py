@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from cleanprod.core.codes import uscc_problem
-from cleanprod.registry.demo import org_code
+from cleanprod.demo.registry import org_code
 from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert, Park
 from cleanprod.registry.tests import factories
 

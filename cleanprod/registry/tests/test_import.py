@@ -21,9 +21,9 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from cleanprod.accounts.tests.factories import authority
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.changelog.signals import snapshot
+from cleanprod.demo.registry import synthetic_uscc
 from cleanprod.jobs.models import Job
 from cleanprod.jobs.testing import run_queued_tasks
-from cleanprod.registry.demo import synthetic_uscc
 from cleanprod.registry.io import SPECS, import_file
 from cleanprod.registry.io.exports import template_csv, template_xlsx
 from cleanprod.registry.models import Agency, Enterprise, Expert, Park

@@ -8,13 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from cleanprod.accounts.demo import DEFAULT_DEMO_PASSWORD, build_users
-from cleanprod.audits.demo import build_audits, demo_user_audit
-from cleanprod.audits.demo import purge_synthetic as purge_audits
-from cleanprod.plans.demo import build_plans
-from cleanprod.plans.demo import purge_synthetic as purge_plans
+from cleanprod.demo.audits import build_audits, demo_user_audit
+from cleanprod.demo.audits import purge_synthetic as purge_audits
+from cleanprod.demo.plans import build_plans
+from cleanprod.demo.plans import purge_synthetic as purge_plans
+from cleanprod.demo.registry import build_registry
+from cleanprod.demo.users import DEFAULT_DEMO_PASSWORD, build_users
 from cleanprod.platform.db import analyze
-from cleanprod.registry.demo import build_registry
 from cleanprod.registry.models import Enterprise
 
 # The apps whose tables the demo fills (directly or through the services it calls).

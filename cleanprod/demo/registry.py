@@ -14,7 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cleanprod.accounts.models import User
 from cleanprod.core.codes import make_uscc
+from cleanprod.demo.users import DEMO_USERNAMES
 from cleanprod.industries.models import Industry, IndustryGroup, IndustryLevel
 from cleanprod.platform.db import insert_plain
 from cleanprod.regions.models import Level, Region
@@ -289,8 +291,6 @@ class DemoBuilder:
 
 def purge_synthetic() -> None:
     """Delete every synthetic registry row, dependants first, without loading them."""
-    from cleanprod.accounts.demo import DEMO_USERNAMES
-    from cleanprod.accounts.models import User
 
     with transaction.atomic():
         # Accounts bound to synthetic organisations go with them (few rows: the ORM's delete).

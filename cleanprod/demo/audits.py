@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cleanprod.audits.models import (
     Audit,
+    AuditDocument,
     AuditKind,
     AuditTransition,
     CreditEvent,
@@ -35,6 +36,7 @@ from cleanprod.audits.models import (
 )
 from cleanprod.audits.models.audits import SEVEN_PHASES
 from cleanprod.audits.rules import effective_rules
+from cleanprod.audits.services.audits import open_audit
 from cleanprod.core import audit_rules, economics, legal_calendar
 from cleanprod.industries.models import Industry
 from cleanprod.platform.db import insert_plain
@@ -141,7 +143,6 @@ def purge_synthetic() -> None:
             CreditEvent.objects.filter(Q(audit__synthetic=True) | Q(agency__synthetic=True)),
         ):
             qs._raw_delete(qs.db)
-        from cleanprod.audits.models import AuditDocument
 
         for doc in AuditDocument.objects.filter(audit__synthetic=True):
             doc.file.delete(save=False)
@@ -462,7 +463,6 @@ class AuditDemo:
 
 def demo_user_audit(enterprise: Enterprise, agency: Agency) -> Audit:
     """An audit listed but not started for the demo enterprise, to try the workflow."""
-    from cleanprod.audits.services.audits import open_audit
 
     audit = open_audit(
         enterprise, AuditKind.MANDATORY, 2026, published_on=dt.date(2026, 5, 1), synthetic=True

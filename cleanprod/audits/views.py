@@ -40,7 +40,7 @@ from cleanprod.audits.workflow import REQUIRED_OUTPUTS, TRANSITIONS
 from cleanprod.changelog.views import history_of
 from cleanprod.core import review as core_review
 from cleanprod.platform.locking import parse_version
-from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any, limit_choices
 from cleanprod.registry.models import Agency, Enterprise, Park
 
 
@@ -145,6 +145,12 @@ def roster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 class RosterProposeView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
     template_name = "audits/roster_propose.html"
     form_class = forms.ProposeRosterForm
+
+    def get_form(self, form_class: Any = None) -> Any:
+        """Regions offered: the officer's own and those below it (the one choices helper)."""
+        form = super().get_form(form_class)
+        limit_choices(form, self.request.user)
+        return form
 
     def form_valid(self, form: forms.ProposeRosterForm) -> HttpResponse:
         try:

@@ -311,3 +311,11 @@ def test_no_administrator_reaches_a_superuser(world):
     assert response.status_code == 404
     root.refresh_from_db()
     assert root.is_active
+
+
+def test_roster_proposal_offers_only_the_officers_regions(world):
+    client = Client()
+    client.force_login(world["sz_officer"])
+    page = client.get(reverse("audits:roster-propose"))
+    codes = set(page.context["form"].fields["region"].queryset.values_list("code", flat=True))
+    assert codes == {"440300"}

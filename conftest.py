@@ -27,15 +27,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Every test database starts with the shipped reference data, as a real install does."""
+    with django_db_blocker.unblock():
+        _load_reference_data()
+
+
+def _load_reference_data() -> None:
     from cleanprod.evaluation.services import load_shipped_systems
     from cleanprod.industries.loader import load_groups, load_industries
     from cleanprod.regions.loader import load_regions
 
-    with django_db_blocker.unblock():
-        load_regions()
-        load_industries()
-        load_groups()
-        load_shipped_systems()
+    load_regions()
+    load_industries()
+    load_groups()
+    load_shipped_systems()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request: Any) -> None:
+    """A transactional test empties the database when it ends (a flush): the next one on the
+    same worker starts without the reference data, so it is loaded again (the loaders are
+    idempotent and quick when nothing changed)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        _load_reference_data()
 
 
 @pytest.fixture

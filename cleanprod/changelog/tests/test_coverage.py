@@ -107,3 +107,21 @@ def test_the_daily_clock_is_logged():
     ).exists()
     audit_services.meet_deadline(audit, "start")
     assert_log_matches_database()
+
+
+def test_imports_are_fully_logged():
+    """The importer writes in bulk (its own INSERT/UPDATE path): creates and updates both leave
+    entries that agree with the database."""
+    from cleanprod.accounts.tests.factories import authority
+    from cleanprod.registry.io import SPECS, import_file
+    from cleanprod.registry.tests.test_import import ent_row, xlsx
+
+    officer = authority("gd_import", "440000")
+    first = import_file(SPECS["enterprises"], officer, xlsx([ent_row(1), ent_row(2)]), "e.xlsx")
+    assert first.ok, first.errors
+    assert_log_matches_database()
+    renamed = ent_row(1)
+    renamed[1] = "改名后的企业"
+    second = import_file(SPECS["enterprises"], officer, xlsx([renamed]), "e.xlsx")
+    assert second.ok and second.updated == 1, second
+    assert_log_matches_database()

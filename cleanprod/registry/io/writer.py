@@ -54,6 +54,9 @@ def write_all(importer: Importer, pending: Pending) -> None:
         row.obj.updated = stamp
     update(model, [row.obj for row in pending.update], pending.update_fields)
     bump_versions(model, [row.obj.pk for row in pending.update])
+    if is_versioned(model):  # the log's "after" is the row as stored, version included
+        for row in pending.update:
+            row.obj.version += 1
     write_m2m(model, pending)
     importer.progress("write", total, total)
     check_scope(importer, pending.create, ADD)

@@ -100,7 +100,7 @@ def test_a_move_needs_an_authority_over_both_places(world):
         request.get_absolute_url(), {"decision": "approve", "note": ""}
     )
     assert response.status_code == 200
-    assert "双方" in response.content.decode() or "both" in response.content.decode()
+    assert "同时管辖变更前后地区" in response.content.decode()
     ent.refresh_from_db()
     request.refresh_from_db()
     assert ent.region_id == "440305" and request.status == "pending"

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from cleanprod.accounts.models import Party, Role, User
 from cleanprod.accounts.tasks import send_invitation
 from cleanprod.notifications.services import notify
-from cleanprod.platform.permissions import ADD, CHANGE, can, can_any, check_fields
+from cleanprod.platform.permissions import ADD, CHANGE, can, can_any, check_fields, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Agency, AgencyStaff, Enterprise, Expert
@@ -294,7 +294,7 @@ def pending_for(actor: Any) -> QuerySet[User]:
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return User.objects.none()
     if not actor.is_superuser and (
-        actor.party != Party.AUTHORITY or actor.role not in APPROVING_ROLES
+        party_of(actor) != Party.AUTHORITY or actor.role not in APPROVING_ROLES
     ):
         return User.objects.none()
     return (

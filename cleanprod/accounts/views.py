@@ -36,7 +36,7 @@ from cleanprod.accounts import forms as account_forms
 from cleanprod.accounts import services
 from cleanprod.accounts.models import Party, User
 from cleanprod.industries.models import Industry, IndustryLevel
-from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, region_q
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, party_of, region_q
 from cleanprod.platform.services import StaleObject
 
 
@@ -315,7 +315,7 @@ class PendingView(LoginRequiredMixin, View):
         user = request.user
         if user.is_authenticated and not (
             user.is_superuser
-            or (user.party == Party.AUTHORITY and user.role in services.APPROVING_ROLES)
+            or (party_of(user) == Party.AUTHORITY and user.role in services.APPROVING_ROLES)
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

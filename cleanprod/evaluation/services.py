@@ -17,7 +17,7 @@ from cleanprod.core.scoring import loader
 from cleanprod.core.scoring.advisor import advise
 from cleanprod.core.scoring.tabular import parse_records, plan_dict, result_dict
 from cleanprod.evaluation.models import Assessment, SystemVersion
-from cleanprod.platform.permissions import VIEW, can
+from cleanprod.platform.permissions import VIEW, can, party_of
 from cleanprod.regions.models import child_containing
 from cleanprod.registry.models import Enterprise
 
@@ -114,7 +114,7 @@ def _may_add(user: Any, enterprise: Enterprise) -> bool:
     """Enterprises assess themselves; agencies their clients; authorities in their scope."""
     if getattr(user, "is_superuser", False):
         return True
-    party = getattr(user, "party", "")
+    party = party_of(user)
     if party == "enterprise":
         return user.enterprise_id == enterprise.pk
     return party in ("agency", "authority") and can(user, VIEW, enterprise)

@@ -35,7 +35,7 @@ from cleanprod.plans.models import (
 )
 from cleanprod.plans.models.summary import COUNTERS, DECIMAL_COUNTERS
 from cleanprod.plans.summary import ALL_INDUSTRIES
-from cleanprod.platform.permissions import VIEW
+from cleanprod.platform.permissions import VIEW, party_of
 from cleanprod.regions.models import Level, Region, child_containing, subtree_q
 
 ByYear = dict[int, dict[str, Any]]
@@ -66,7 +66,7 @@ class InvalidParameters(BadRequest):
 
 def resolve_region(user: Any, code: str | None) -> Region | None:
     """The region node asked for, defaulting to the user's; outside the user's region is 404."""
-    if not (user.is_superuser or getattr(user, "party", "") == "authority"):
+    if party_of(user) != "authority":
         raise PermissionDenied
     own: Region | None = user.region if getattr(user, "region_id", None) else None
     if code and not REGION_RE.match(code):

@@ -12,7 +12,7 @@ from cleanprod.core import progress
 from cleanprod.core.plans import Direction
 from cleanprod.plans.metrics import METRICS
 from cleanprod.plans.models import Target, TargetAllocation
-from cleanprod.platform.permissions import VIEW
+from cleanprod.platform.permissions import VIEW, party_of
 from cleanprod.regions.models import Level, Region
 
 
@@ -85,7 +85,7 @@ def can_allocate(user: Any, parent: Region | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    if user.party != "authority" or user.role not in ("officer", "administrator"):
+    if party_of(user) != "authority" or user.role not in ("officer", "administrator"):
         return False
     return (user.region_id or None) == (parent.code if parent else None)
 

@@ -30,7 +30,7 @@ from cleanprod.plans.models import (
     Technology,
 )
 from cleanprod.plans.xlsx import dashboard_workbook
-from cleanprod.platform.permissions import ADD, VIEW, can_any
+from cleanprod.platform.permissions import ADD, VIEW, can_any, party_of
 from cleanprod.regions.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -88,7 +88,7 @@ def target_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if (
         metric is not None
         and request.user.is_authenticated
-        and getattr(request.user, "party", "") in ("authority",)
+        and party_of(request.user) == "authority"
     ):
         data = dashboard_data(
             request.user, {"region": parent.code if parent else "", "metric": metric.slug}

@@ -315,6 +315,19 @@ def allowed_pks(
     return allowed
 
 
+def party_of(user: Any) -> str:
+    """The party a user acts for ("authority" for superusers; "" for anonymous visitors).
+
+    The one place outside the policies where the party is read: code asks this, or better
+    ``can``/``restrict``, instead of testing ``user.party`` itself (a test keeps it so).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    if getattr(user, "is_superuser", False):
+        return "authority"
+    return str(getattr(user, "party", "") or "")
+
+
 def can_any(user: Any, action: str, model: type[models.Model]) -> bool:
     """Whether ``user`` may ``action`` some rows of ``model`` (whether to offer a button)."""
     return allowed_q(model, user, action) != NOTHING

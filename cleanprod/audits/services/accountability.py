@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cleanprod.audits.models import Audit, CreditEvent, Phase
 from cleanprod.audits.services.errors import NotAllowed, PreconditionFailed
-from cleanprod.platform.permissions import CHANGE, can
+from cleanprod.platform.permissions import ADD, CHANGE, can, can_any
 from cleanprod.registry.models import Agency
 
 
@@ -56,7 +56,7 @@ def record_credit_event(
 ) -> CreditEvent:
     """Authorities record warnings, falsification findings and suspensions."""
 
-    if getattr(user, "party", "") != "authority" and not user.is_superuser:
+    if not can_any(user, ADD, CreditEvent):
         raise NotAllowed(_("Only authorities record credit events."))
     if not can(user, CHANGE, agency) and not (audit is not None and can(user, CHANGE, audit)):
         raise NotAllowed(_("The agency lies outside your scope."))

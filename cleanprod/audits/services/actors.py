@@ -6,25 +6,17 @@ from typing import Any
 
 from cleanprod.audits.models import Audit
 from cleanprod.audits.workflow import AGENCY, AUTHORITY, ENTERPRISE
-from cleanprod.platform.permissions import CHANGE, can
+from cleanprod.platform.permissions import CHANGE, can, party_of
 
 
 def capacity(user: Any, audit: Audit) -> str | None:
-    """The role ``user`` plays on ``audit`` (enterprise, agency, authority), if any."""
-    if not getattr(user, "is_authenticated", False):
+    """The role ``user`` plays on ``audit`` (enterprise, agency, authority), if any.
+
+    Whoever may ``change`` the audit under its policy works on it (the enterprise and its
+    members, the agency while engaged, the authorities of its region); the party says in which
+    capacity. Experts and viewers only read.
+    """
+    if not can(user, CHANGE, audit):
         return None
-    if user.party == ENTERPRISE and (
-        user.enterprise_id == audit.enterprise_id
-        or audit.members.filter(pk=user.enterprise_id).exists()
-    ):
-        return ENTERPRISE
-    if (
-        user.party == AGENCY
-        and audit.agency_id
-        and user.agency_id == audit.agency_id
-        and can(user, CHANGE, audit)  # only while its engagement with the enterprise is active
-    ):
-        return AGENCY
-    if (user.party == AUTHORITY or user.is_superuser) and can(user, CHANGE, audit):
-        return AUTHORITY
-    return None
+    role = party_of(user)
+    return role if role in (ENTERPRISE, AGENCY, AUTHORITY) else None

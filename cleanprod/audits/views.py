@@ -621,24 +621,30 @@ def panel_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
     user = request.user
-    panels = Panel.objects.restrict(user, VIEW).select_related("audit__enterprise")
+    panels = Panel.objects.restrict(user, VIEW).select_related("audit")
     expert_id = getattr(user, "expert_id", None)
     if expert_id:
         panels = panels.filter(
             members__expert_id=expert_id, members__alternate=False, members__declined=False
         )
     rows = []
-    for p in panels.order_by("-drawn_at", "-pk")[:200]:
-        seats = review_services.seated(p)
+    shown = (
+        panels.distinct()
+        .order_by("-drawn_at", "-pk")
+        .prefetch_related("members", "sheets", "reviews")[:200]
+    )
+    for p in shown:
+        seats = [m for m in p.members.all() if not m.alternate and not m.declined]
         sheets = {s.expert_id for s in p.sheets.all()}
+        review = next(iter(p.reviews.all()), None)
         rows.append(
             {
                 "panel": p,
                 "seated": len(seats),
                 "entered": sum(1 for m in seats if m.expert_id in sheets),
                 "scored": expert_id in sheets if expert_id else None,
-                "open": review_services.panel_open(p),
-                "review": p.reviews.first(),
+                "open": review is None and p.audit.phase == review_services.STAGE_PHASE[p.stage],
+                "review": review,
             }
         )
     return render(request, "audits/panel_list.html", {"rows": rows, "is_expert": bool(expert_id)})

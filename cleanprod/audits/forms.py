@@ -1,14 +1,17 @@
 """Forms of the audit workflow. Validation of the steps themselves lives in services."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cleanprod.audits.models import OptionCategory, Roster
-from cleanprod.audits.models.options import BENEFITS
+from cleanprod.audits.models.options import BENEFIT_QUANTITIES, BENEFITS
 from cleanprod.audits.services.reviews import STAGE_PHASE
 from cleanprod.audits.workflow import TRANSITIONS
+from cleanprod.core import units
 from cleanprod.platform import forms as forms_base
 from cleanprod.regions.models import Region
 
@@ -67,18 +70,68 @@ class PreAssessmentForm(forms_base.Form):
     focus = forms.CharField(label=_("Audit focus"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OptionForm(forms_base.Form):
+class BenefitsForm(forms_base.Form):
+    """Yearly benefits of an option, each a value with the unit it is entered in.
+
+    ``basis`` is ``expected`` (proposal) or ``verified`` (implementation, verification). The
+    values are converted to the stored unit of each benefit in one place
+    (:func:`cleanprod.core.units.to_stored`); :meth:`benefits` gives them, only those entered.
+    """
+
+    basis = "expected"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label, _unit in BENEFITS:
+            quantity = units.QUANTITIES[BENEFIT_QUANTITIES[key]]
+            self.fields[f"{self.basis}_{key}"] = forms.DecimalField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_digits=20,
+                decimal_places=6,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "inputmode": "decimal"}
+                ),
+            )
+            self.fields[f"{self.basis}_{key}_unit"] = forms.ChoiceField(
+                label=format_lazy("{} ({})", label, _("unit")),
+                choices=[(u.code, u.name) for u in quantity.units],
+                required=False,
+                initial=quantity.stored.code,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def benefit_rows(self) -> list[tuple[Any, Any]]:
+        """(value field, unit field) per benefit, for the template's grid."""
+        return [(self[f"{self.basis}_{k}"], self[f"{self.basis}_{k}_unit"]) for k, *_r in BENEFITS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._stored: dict[str, Decimal] = {}
+        for key, _label, _unit in BENEFITS:
+            name = f"{self.basis}_{key}"
+            value = data.get(name)
+            if value is None:
+                continue
+            quantity = BENEFIT_QUANTITIES[key]
+            unit = data.get(f"{name}_unit") or units.QUANTITIES[quantity].stored.code
+            try:
+                self._stored[key] = units.to_stored(quantity, value, unit)
+            except units.UnitError:
+                self.add_error(name, _("The value is too large."))
+        return data
+
+    def benefits(self) -> dict[str, Decimal]:
+        """The benefits entered, in their stored units (call after ``is_valid()``)."""
+        return dict(self._stored)
+
+
+class OptionForm(BenefitsForm):
     code = forms.CharField(label=_("Number"), max_length=16)
     name = forms.CharField(label=_("Name"), max_length=200)
     category = forms.ChoiceField(choices=OptionCategory.choices, label=_("Category"))
     investment = forms.DecimalField(label=_("Planned investment (10k CNY)"), min_value=0)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        for key, label, unit in BENEFITS:
-            self.fields[f"expected_{key}"] = forms.DecimalField(
-                label=f"{label} ({unit}/a)", required=False, min_value=0
-            )
 
 
 class FeasibilityForm(forms_base.Form):
@@ -89,15 +142,23 @@ class FeasibilityForm(forms_base.Form):
     )
 
 
-class ImplementForm(forms_base.Form):
+class ImplementForm(BenefitsForm):
+    basis = "verified"
     actual_investment = forms.DecimalField(label=_("Actual investment (10k CNY)"), min_value=0)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        for key, label, unit in BENEFITS:
-            self.fields[f"verified_{key}"] = forms.DecimalField(
-                label=f"{label} ({unit}/a)", required=False, min_value=0
-            )
+
+class VerifyForm(BenefitsForm):
+    """The authority confirms the benefits; a value entered corrects the one recorded."""
+
+    basis = "verified"
+
+
+class RejectForm(forms_base.Form):
+    """Reject an option: the reason (the barrier that rules it out) is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DocumentForm(forms_base.Form):
@@ -182,3 +243,68 @@ def form_errors(form: forms.Form) -> str:
         f"{form.fields[name].label if name in form.fields else name}: {errors[0]}"
         for name, errors in form.errors.items()
     )
+
+
+class ScoreSheetForm(forms_base.Form):
+    """One expert's score sheet on the versioned template: veto items first, then the scored
+    items (0 to the item's points), then the opinion. A bound form keeps what was typed."""
+
+    def __init__(self, template: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.template = template
+        for veto in template.vetoes:
+            self.fields[f"veto_{veto.id}"] = forms.CharField(
+                label=format_lazy("{} {}：{}", _("Veto"), veto.id, veto.text),
+                required=False,
+                help_text=_("Only if found: the facts that found it."),
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )
+        for item in template.items:
+            points = Decimal(item.points.numerator) / Decimal(item.points.denominator)
+            self.fields[f"item_{item.id}"] = forms.DecimalField(
+                label=f"{item.id} {item.section}：{item.text}",
+                min_value=0,
+                max_value=points,
+                max_digits=7,
+                decimal_places=2,
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "form-control form-control-sm score-input",
+                        "data-max": f"{points.normalize():f}",
+                        "inputmode": "decimal",
+                    }
+                ),
+            )
+        self.fields["opinion"] = forms.CharField(
+            label=_("Expert opinion"),
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        )
+
+    @staticmethod
+    def initial_from(sheet: Any) -> dict[str, Any]:
+        """The initial values of the form from a stored sheet (re-opening one's own sheet)."""
+        data: dict[str, Any] = {f"item_{k}": v for k, v in sheet.scores.items()}
+        data.update({f"veto_{k}": v for k, v in sheet.vetoes.items()})
+        data["opinion"] = sheet.opinion
+        return data
+
+    def veto_fields(self) -> list[Any]:
+        """The bound veto fields (shown first)."""
+        return [self[f"veto_{v.id}"] for v in self.template.vetoes]
+
+    def item_fields(self) -> list[Any]:
+        """The bound scored-item fields."""
+        return [self[f"item_{i.id}"] for i in self.template.items]
+
+    def sheet(self) -> dict[str, Any]:
+        """``{"scores", "vetoes", "opinion"}`` for the service (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        return {
+            "scores": {i.id: str(data[f"item_{i.id}"]) for i in self.template.items},
+            "vetoes": {
+                v.id: data[f"veto_{v.id}"].strip()
+                for v in self.template.vetoes
+                if data[f"veto_{v.id}"].strip()
+            },
+            "opinion": data["opinion"],
+        }

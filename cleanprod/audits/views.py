@@ -26,7 +26,7 @@ from cleanprod.audits import forms
 from cleanprod.audits.dashboard import InvalidParameters, audit_dashboard
 from cleanprod.audits.documents import review_pdf
 from cleanprod.audits.filtersets import AuditFilterSet, RosterFilterSet
-from cleanprod.audits.models import Audit, Option, Phase, Roster, RosterEntry
+from cleanprod.audits.models import Audit, Option, Panel, Phase, Roster, RosterEntry
 from cleanprod.audits.models.audits import SEVEN_PHASES
 from cleanprod.audits.models.options import BENEFITS
 from cleanprod.audits.services import WorkflowError
@@ -215,11 +215,15 @@ class AuditDetailView(DetailView):  # type: ignore[type-arg]
             if audit.phase in REQUIRED_OUTPUTS
             else None,
             pre_form=forms.PreAssessmentForm() if audit.phase == Phase.PRE_ASSESSMENT else None,
-            option_form=forms.OptionForm()
+            # auto_id=False: the same fields repeat on every option's row.
+            option_form=forms.OptionForm(auto_id=False)
             if audit.phase in (Phase.ASSESSMENT, Phase.OPTIONS)
             else None,
             feasibility_form=forms.FeasibilityForm(),
-            implement_form=forms.ImplementForm(),
+            implement_form=forms.ImplementForm(auto_id=False),
+            verify_form=forms.VerifyForm(auto_id=False),
+            rejectable=option_services.REJECTABLE,
+            rejecting=audit.phase in (Phase.OPTIONS, Phase.FEASIBILITY, Phase.IMPLEMENTATION),
             document_form=forms.DocumentForm(),
             options=audit.options.all(),
             rates=option_services.implementation_rates(audit.options.all()),
@@ -228,24 +232,72 @@ class AuditDetailView(DetailView):  # type: ignore[type-arg]
             transitions=audit.transitions.select_related("by"),
             panels=audit.panels.prefetch_related("members__expert"),
             reviews=audit.reviews.all(),
-            review_form=_review_form(audit, role),
+            review_form=_review_form(audit, role, getattr(self, "review_input", None)),
             history=history_of(user, audit),
             staff=audit.staff.all(),
         )
         return context
 
 
-def _review_form(audit: Audit, role: str | None) -> dict[str, Any] | None:
-    """What the authority needs to draw a panel or record the review of the current stage."""
+def _review_form(audit: Audit, role: str | None, typed: Any = None) -> dict[str, Any] | None:
+    """What the authority needs to draw a panel or record the review of the current stage.
+
+    Per seated expert: the sheet entered so far (by the expert, locked; or by the officer from
+    paper) and, after a refused submission, what the officer ``typed`` (the POST data), so a
+    validation error keeps every entered score.
+    """
     stage = {Phase.EVALUATION: "evaluation", Phase.ACCEPTANCE: "acceptance"}.get(audit.phase)
     if role != "authority" or stage is None:
         return None
     drawn = audit.panels.filter(stage=stage).order_by("-drawn_at", "-pk").first()
     template = core_review.load_template(review_services.TEMPLATES[stage])
+    members = review_services.seated(drawn) if drawn else []
+    stored = (
+        {
+            s.expert_id: s
+            for s in drawn.sheets.filter(review__isnull=True).select_related("entered_by")
+        }
+        if drawn
+        else {}
+    )
+    columns = []
+    for m in members:
+        sheet = stored.get(m.expert_id)
+        columns.append(
+            {
+                "member": m,
+                "sheet": sheet,
+                "own": sheet is not None and review_services.own_sheet(sheet),
+            }
+        )
+
+    def cells(field: str, stored_value: Callable[[Any], str]) -> list[dict[str, Any]]:
+        out = []
+        for col in columns:
+            name = f"e{col['member'].expert_id}_{field}"
+            sheet = col["sheet"]
+            if col["own"] or typed is None:
+                value = stored_value(sheet) if sheet is not None else ""
+            else:
+                value = typed.get(name, "")
+            out.append({"name": name, "value": value, "locked": col["own"]})
+        return out
+
     return {
         "stage": stage,
         "panel": drawn,
-        "members": review_services.seated(drawn) if drawn else [],
+        "members": members,
+        "columns": columns,
+        "entered": sum(1 for c in columns if c["sheet"] is not None),
+        "veto_rows": [
+            (v, cells(v.id, lambda s, i=v.id: s.vetoes.get(i, ""))) for v in template.vetoes
+        ],
+        "item_rows": [
+            (i, cells(i.id, lambda s, i=i.id: s.scores.get(i, ""))) for i in template.items
+        ],
+        "opinion_row": cells("opinion", lambda s: s.opinion),
+        "opinion": typed.get("opinion", "") if typed is not None else "",
+        "post_grade": typed.get("post_grade", "") if typed is not None else "",
         "items": template.items,
         "vetoes": template.vetoes,
         "pass_mark": template.pass_mark,
@@ -254,9 +306,9 @@ def _review_form(audit: Audit, role: str | None) -> dict[str, Any] | None:
 
 
 def _require_valid(form: Any) -> None:
-    """Refuse an invalid form with a message naming each field and its first error."""
+    """Refuse an invalid form with a message naming each field (by its label) and its error."""
     if not form.is_valid():
-        raise WorkflowError("; ".join(f"{k}: {v[0]}" for k, v in form.errors.items()))
+        raise WorkflowError(forms.form_errors(form))
 
 
 def _option(request: HttpRequest, audit: Audit) -> Option:
@@ -305,11 +357,6 @@ def _act_option(request: HttpRequest, audit: Audit) -> str:
     form = forms.OptionForm(request.POST)
     _require_valid(form)
     data = form.cleaned_data
-    expected = {
-        k.removeprefix("expected_"): v
-        for k, v in data.items()
-        if k.startswith("expected_") and v is not None
-    }
     option_services.add_option(
         request.user,
         audit,
@@ -317,7 +364,7 @@ def _act_option(request: HttpRequest, audit: Audit) -> str:
         name=data["name"],
         category=data["category"],
         investment=data["investment"],
-        expected=expected,
+        expected=form.benefits(),
     )
     return _("Option added.")
 
@@ -359,26 +406,36 @@ def _act_decide(request: HttpRequest, audit: Audit) -> str:
 def _act_implement(request: HttpRequest, audit: Audit) -> str:
     form = forms.ImplementForm(request.POST)
     _require_valid(form)
-    benefits = {
-        k.removeprefix("verified_"): v
-        for k, v in form.cleaned_data.items()
-        if k.startswith("verified_") and v is not None
-    }
     option_services.implement(
         request.user,
         _option(request, audit),
         actual_investment=form.cleaned_data["actual_investment"],
-        benefits=benefits,
+        benefits=form.benefits(),
         expected_version=_version(request),
     )
     return _("Implementation recorded.")
 
 
 def _act_verify(request: HttpRequest, audit: Audit) -> str:
+    form = forms.VerifyForm(request.POST)
+    _require_valid(form)
     option_services.verify(
-        request.user, _option(request, audit), expected_version=_version(request)
+        request.user,
+        _option(request, audit),
+        benefits=form.benefits(),
+        expected_version=_version(request),
     )
     return _("Benefits verified.")
+
+
+def _act_reject(request: HttpRequest, audit: Audit) -> str:
+    option = _option(request, audit)
+    form = forms.RejectForm(request.POST)
+    _require_valid(form)
+    option_services.reject(
+        request.user, option, form.cleaned_data["reason"], expected_version=_version(request)
+    )
+    return _("Option %(code)s rejected.") % {"code": option.code}
 
 
 def _act_document(request: HttpRequest, audit: Audit) -> str:
@@ -416,15 +473,29 @@ def _act_review(request: HttpRequest, audit: Audit) -> str:
     if drawn is None:
         raise WorkflowError(_("Draw the expert panel first."))
     template = core_review.load_template(review_services.TEMPLATES[stage])
+    own = {
+        s.expert_id
+        for s in drawn.sheets.select_related("entered_by")
+        if review_services.own_sheet(s)
+    }
     sheets = []
+    # The officer types the sheets of experts who did not enter their own (a paper sheet);
+    # a column left empty waits for the expert, and the service names who is missing.
     for member in review_services.seated(drawn):
+        if member.expert_id in own:
+            continue
         key = f"e{member.expert_id}"
+        fields = [key + "_opinion"] + [f"{key}_{x.id}" for x in (*template.items, *template.vetoes)]
+        if not any(request.POST.get(f, "").strip() for f in fields):
+            continue
         sheets.append(
             {
                 "expert_id": member.expert_id,
-                "scores": {i.id: request.POST.get(f"{key}_{i.id}", "") for i in template.items},
+                "scores": {
+                    i.id: request.POST.get(f"{key}_{i.id}", "").strip() for i in template.items
+                },
                 "vetoes": {
-                    v.id: request.POST[f"{key}_{v.id}"]
+                    v.id: request.POST[f"{key}_{v.id}"].strip()
                     for v in template.vetoes
                     if request.POST.get(f"{key}_{v.id}", "").strip()
                 },
@@ -455,6 +526,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Audit], str]] = {
     "decide": _act_decide,
     "implement": _act_implement,
     "verify": _act_verify,
+    "reject": _act_reject,
     "document": _act_document,
     "agency": _act_agency,
 }
@@ -474,9 +546,20 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return bad_request_page(request, audit.get_absolute_url())
     except WorkflowError as exc:
         messages.error(request, str(exc))
+        if action == "review":
+            return _detail_keeping_review_input(request, pk)
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("Not allowed."))
     return HttpResponseRedirect(audit.get_absolute_url())
+
+
+def _detail_keeping_review_input(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit page again with the officer's typed scores (a refused review loses nothing)."""
+    view = AuditDetailView()
+    view.setup(request, pk=pk)
+    view.review_input = request.POST  # type: ignore[attr-defined]
+    view.object = view.get_object()
+    return view.render_to_response(view.get_context_data(object=view.object))
 
 
 def document_download(request: HttpRequest, pk: int, doc: int) -> FileResponse:
@@ -530,3 +613,81 @@ def agency_record_view(request: HttpRequest, pk: int) -> HttpResponse:
         "credit_events": agency.credit_events.restrict(request.user, VIEW),
     }
     return render(request, "audits/_agency_record.html", context)
+
+
+def panel_list(request: HttpRequest) -> HttpResponse:
+    """Expert panels: an expert's own seats (audit, stage, whether scored); for others, the
+    panels they may see with the officer's progress (sheets entered / seated)."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
+    user = request.user
+    panels = Panel.objects.restrict(user, VIEW).select_related("audit")
+    expert_id = getattr(user, "expert_id", None)
+    if expert_id:
+        panels = panels.filter(
+            members__expert_id=expert_id, members__alternate=False, members__declined=False
+        )
+    rows = []
+    shown = (
+        panels.distinct()
+        .order_by("-drawn_at", "-pk")
+        .prefetch_related("members", "sheets", "reviews")[:200]
+    )
+    for p in shown:
+        seats = [m for m in p.members.all() if not m.alternate and not m.declined]
+        sheets = {s.expert_id for s in p.sheets.all()}
+        review = next(iter(p.reviews.all()), None)
+        rows.append(
+            {
+                "panel": p,
+                "seated": len(seats),
+                "entered": sum(1 for m in seats if m.expert_id in sheets),
+                "scored": expert_id in sheets if expert_id else None,
+                "open": review is None and p.audit.phase == review_services.STAGE_PHASE[p.stage],
+                "review": review,
+            }
+        )
+    return render(request, "audits/panel_list.html", {"rows": rows, "is_expert": bool(expert_id)})
+
+
+def panel_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """A seated expert's own score sheet on the panel's template (veto items first); a
+    validation error re-renders the form with everything typed."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.path}")
+    panel = get_object_or_404(
+        Panel.objects.restrict(request.user, VIEW).select_related("audit"), pk=pk
+    )
+    seat = review_services.seat_of(request.user, panel)
+    if seat is None:
+        raise PermissionDenied(_("Only a seated member of this panel enters a score sheet on it."))
+    template = core_review.load_template(review_services.TEMPLATES[panel.stage])
+    sheet = panel.sheets.filter(expert_id=seat.expert_id).first()
+    editable = review_services.panel_open(panel)
+    if request.method == "POST" and editable:
+        form = forms.ScoreSheetForm(template, request.POST)
+        if form.is_valid():
+            try:
+                review_services.submit_sheet(request.user, panel, form.sheet())
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your score sheet is saved."))
+                return HttpResponseRedirect(reverse("audits:panel-list"))
+    else:
+        if request.method == "POST":
+            messages.error(
+                request, _("This panel's review is closed; the score sheet can no longer change.")
+            )
+        form = forms.ScoreSheetForm(
+            template, initial=forms.ScoreSheetForm.initial_from(sheet) if sheet else None
+        )
+    context = {
+        "panel": panel,
+        "audit": panel.audit,
+        "template": template,
+        "form": form,
+        "sheet": sheet,
+        "editable": editable,
+    }
+    return render(request, "audits/panel_sheet.html", context)

@@ -28,6 +28,16 @@ BENEFITS: tuple[tuple[str, str, str], ...] = (
     ("co2", _("CO2"), "t"),
     ("money", _("Economic benefit"), "10k CNY"),
 )
+# The kind of quantity of each benefit (cleanprod.core.units): its stored unit is the unit of
+# BENEFITS above, and the units a user may enter it in.
+BENEFIT_QUANTITIES: dict[str, str] = {
+    "energy": "energy",
+    "water": "water",
+    "heavy_metals": "mass_kg",
+    "money": "money",
+    **{k: "mass" for k in ("materials", "cod", "nh3n", "so2", "nox", "vocs", "hazardous_waste")},
+    "co2": "mass",
+}
 
 
 class OptionCategory(models.TextChoices):
@@ -100,6 +110,14 @@ class Option(Versioned):
     def benefits(self, basis: str) -> dict[str, Decimal]:
         """``{"cod": Decimal(...), ...}`` for basis ``expected`` or ``verified``."""
         return {key: getattr(self, f"{basis}_{key}") for key, _label, _unit in BENEFITS}
+
+    def benefit_lines(self) -> list[tuple[str, str, Decimal, Decimal]]:
+        """(label, stored unit, expected, verified) of each benefit that is not zero."""
+        return [
+            (str(label), unit, getattr(self, f"expected_{key}"), getattr(self, f"verified_{key}"))
+            for key, label, unit in BENEFITS
+            if getattr(self, f"expected_{key}") or getattr(self, f"verified_{key}")
+        ]
 
 
 # expected_<benefit> and verified_<benefit> columns, one pair per entry of BENEFITS.

@@ -107,16 +107,34 @@ class Review(models.Model):
 
 
 class ScoreSheet(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="sheets")
+    """One expert's score sheet for a panel: entered by the expert (or, from a paper sheet, by
+    the officer); attached to the review when the officer records the decision from them."""
+
+    changelog = True
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="sheets")
+    # Empty until the officer records the decision from the panel's sheets.
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="sheets"
+    )
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="score_sheets")
     scores = models.JSONField(_("scores"), default=dict)
     vetoes = models.JSONField(_("veto findings"), default=dict, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["review", "expert"], name="uniq_sheet_expert")
+            models.UniqueConstraint(fields=["panel", "expert"], name="uniq_sheet_panel_expert")
         ]
+
+    def changelog_region(self) -> str:
+        return str(
+            Panel.objects.filter(pk=self.panel_id).values_list("audit__region_id", flat=True)[0]
+        )
 
 
 class CreditEvent(models.Model):

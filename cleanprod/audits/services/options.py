@@ -138,6 +138,31 @@ def decide(
     )
 
 
+REJECTABLE = (
+    OptionStatus.PROPOSED,
+    OptionStatus.SCREENED,
+    OptionStatus.FEASIBLE,
+    OptionStatus.APPROVED,
+)
+
+
+@transaction.atomic
+def reject(user: Any, option: Option, reason: str, expected_version: int | None = None) -> Option:
+    """Rule an option out (否决) with the reason (its barrier) recorded; logged.
+
+    Any option not yet implemented may be rejected until implementation ends: the workflow's
+    checks ask every proposed, medium/high-cost and no/low-cost option to be decided.
+    """
+    _require(user, option.audit, WORKERS)
+    _editable(option.audit, (Phase.OPTIONS, Phase.FEASIBILITY, Phase.IMPLEMENTATION))
+    if option.status not in REJECTABLE:
+        raise PreconditionFailed(
+            _("Option %(code)s is %(status)s and can no longer be rejected.")
+            % {"code": option.code, "status": option.get_status_display()}
+        )
+    return _set_status(option, OptionStatus.REJECTED, reason, expected_version)
+
+
 @transaction.atomic
 def implement(
     user: Any,

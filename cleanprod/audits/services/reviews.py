@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cleanprod.accounts.models import User
@@ -13,9 +14,9 @@ from cleanprod.audits.models import Audit, OptionStatus, Panel, PanelMember, Pha
 from cleanprod.audits.models import ScoreSheet as SheetRow
 from cleanprod.audits.rules import effective_rules
 from cleanprod.audits.services.audits import _move, _require, add_deadlines, today
-from cleanprod.audits.services.errors import Conflict, PreconditionFailed
+from cleanprod.audits.services.errors import Conflict, NotAllowed, PreconditionFailed
 from cleanprod.audits.workflow import AUTHORITY
-from cleanprod.changelog.bulk import logged_bulk_create
+from cleanprod.changelog.bulk import logged_bulk_create, logged_update
 from cleanprod.core import audit_rules, panel, review
 from cleanprod.notifications.services import notify
 from cleanprod.registry.models import Expert
@@ -111,11 +112,86 @@ def draw_panel(
         [PanelMember(panel=made, expert_id=int(m.id)) for m in draw.members]
         + [PanelMember(panel=made, expert_id=int(m.id), alternate=True) for m in draw.alternates],
     )
+    # The seated experts learn they were drawn (in-app; e-mail after commit), with the link to
+    # their score sheet. Experts without an account are scored by the officer from paper.
+    notify(
+        User.objects.filter(expert_id__in=[int(m.id) for m in draw.members], is_active=True),
+        subject=_("You were drawn for the %(stage)s panel of %(audit)s")
+        % {"stage": made.get_stage_display(), "audit": audit.title},
+        body=_("Enter your scores and opinion on the panel's score sheet."),
+        link=reverse("audits:panel-sheet", args=[made.pk]),
+        key=f"panel:{made.pk}",
+    )
     return made
 
 
 def seated(p: Panel) -> list[PanelMember]:
+    """The panel's scoring members (not alternates, not declined), in seat order."""
     return list(p.members.filter(alternate=False, declined=False).select_related("expert"))
+
+
+def seat_of(user: Any, p: Panel) -> PanelMember | None:
+    """The seat ``user`` (an expert's account) holds on ``p``, if seated."""
+    expert_id = getattr(user, "expert_id", None)
+    if not expert_id:
+        return None
+    return next((m for m in seated(p) if m.expert_id == expert_id), None)
+
+
+def panel_open(p: Panel) -> bool:
+    """Sheets may be entered while the audit awaits this panel's review and none is recorded."""
+    return p.audit.phase == STAGE_PHASE.get(p.stage) and not p.reviews.exists()
+
+
+def own_sheet(sheet: SheetRow) -> bool:
+    """Whether the expert entered this sheet themself (the officer may not replace it)."""
+    return bool(sheet.entered_by_id) and sheet.entered_by.expert_id == sheet.expert_id
+
+
+def _check_sheet(stage: str, expert_id: int, sheet: dict[str, Any]) -> None:
+    """Validate one sheet on the template alone (every item scored in range, an opinion)."""
+    template = review.load_template(TEMPLATES[stage])
+    try:
+        review.decide(
+            template,
+            [
+                review.ScoreSheet(
+                    expert_id=str(expert_id),
+                    scores=sheet.get("scores", {}),
+                    vetoes=sheet.get("vetoes", {}),
+                    opinion=sheet.get("opinion", ""),
+                )
+            ],
+        )
+    except review.ReviewError as exc:
+        raise PreconditionFailed(str(exc)) from exc
+
+
+@transaction.atomic
+def submit_sheet(user: Any, p: Panel, sheet: dict[str, Any]) -> SheetRow:
+    """A seated expert enters (or corrects, until the decision) their own score sheet; logged.
+
+    ``sheet`` is ``{"scores": {item: points}, "vetoes": {item: facts}, "opinion": text}``.
+    Only a seated member of ``p`` may (``seated(panel)``), and only while the panel is open.
+    """
+    p = Panel.objects.select_for_update().select_related("audit").get(pk=p.pk)
+    seat = seat_of(user, p)
+    if seat is None:
+        raise NotAllowed(_("Only a seated member of this panel enters a score sheet on it."))
+    if not panel_open(p):
+        raise Conflict(_("This panel's review is closed; the score sheet can no longer change."))
+    _check_sheet(p.stage, seat.expert_id, sheet)
+    row, _created = SheetRow.objects.update_or_create(
+        panel=p,
+        expert_id=seat.expert_id,
+        defaults={
+            "scores": {k: str(v) for k, v in sheet["scores"].items()},
+            "vetoes": dict(sheet.get("vetoes", {})),
+            "opinion": sheet["opinion"],
+            "entered_by": user,
+        },
+    )
+    return row
 
 
 @transaction.atomic
@@ -138,14 +214,39 @@ def record_review(
     drawn = audit.panels.filter(stage=stage).order_by("-drawn_at", "-pk").first()
     if drawn is None:
         raise PreconditionFailed(_("Draw the expert panel first."))
+    drawn = Panel.objects.select_for_update().get(pk=drawn.pk)  # no sheet changes meanwhile
     if not opinion.strip():
         raise PreconditionFailed(_("Write the technical review opinion."))
     if stage == "acceptance" and post_grade not in ("I", "II", "III", "BELOW"):
         raise PreconditionFailed(_("Give the grade after implementation (re-grading)."))
-    members = {str(m.expert_id) for m in seated(drawn)}
-    given = {str(s["expert_id"]) for s in sheets}
-    if given != members:
+    seats = {str(m.expert_id): m for m in seated(drawn)}
+    # The sheets the experts (or the officer, from paper) entered on the panel, and those the
+    # officer types now for the others; an expert's own sheet is never replaced.
+    stored = {
+        str(s.expert_id): s
+        for s in drawn.sheets.filter(review__isnull=True).select_related("entered_by")
+    }
+    given = {str(s["expert_id"]): s for s in sheets}
+    for eid in given.keys() & stored.keys():
+        if own_sheet(stored[eid]):
+            raise PreconditionFailed(
+                _("%(name)s entered their own score sheet; it cannot be replaced.")
+                % {"name": seats[eid].expert.name if eid in seats else eid}
+            )
+    every = {
+        **{
+            eid: {"expert_id": eid, "scores": s.scores, "vetoes": s.vetoes, "opinion": s.opinion}
+            for eid, s in stored.items()
+        },
+        **given,
+    }
+    if set(every) - set(seats):
         raise PreconditionFailed(_("Every seated panel member, and only they, must score."))
+    waiting = [m.expert.name for eid, m in seats.items() if eid not in every]
+    if waiting:
+        raise PreconditionFailed(
+            _("Waiting for the score sheets of: %(names)s") % {"names": "、".join(waiting)}
+        )
     template = review.load_template(TEMPLATES[stage])
     core_sheets = [
         review.ScoreSheet(
@@ -154,7 +255,7 @@ def record_review(
             vetoes=s.get("vetoes", {}),
             opinion=s.get("opinion", ""),
         )
-        for s in sheets
+        for s in every.values()
     ]
     try:
         result = review.decide(template, core_sheets)
@@ -174,16 +275,20 @@ def record_review(
         decided_by=user,
         vetoes=[[v.item_id, v.expert_id, v.reason] for v in result.vetoes],
     )
-    SheetRow.objects.bulk_create(
-        SheetRow(
-            review=made,
-            expert_id=int(s.expert_id),
-            scores={k: str(v) for k, v in s.scores.items()},
-            vetoes=dict(s.vetoes),
-            opinion=s.opinion,
-        )
-        for s in core_sheets
-    )
+    for s in core_sheets:
+        if s.expert_id in given:
+            SheetRow.objects.update_or_create(
+                panel=drawn,
+                expert_id=int(s.expert_id),
+                defaults={
+                    "review": made,
+                    "scores": {k: str(v) for k, v in s.scores.items()},
+                    "vetoes": dict(s.vetoes),
+                    "opinion": s.opinion,
+                    "entered_by": user,
+                },
+            )
+    logged_update(drawn.sheets.filter(review__isnull=True), review=made)
     if stage == "evaluation" and passed:
         pending = audit.options.filter(high_cost=True, status=OptionStatus.APPROVED).exists()
         if pending:

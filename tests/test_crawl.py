@@ -1,0 +1,106 @@
+"""Every link a party sees leads somewhere: a bounded crawl as each demo role and anonymous.
+
+Starting from the home page, the workbench and the navigation, the crawl follows internal links
+breadth-first (a bounded number of pages per role) and fails on any response ≥ 500 and on any
+link answering 403 or 404 — a link shown to a user must be one the user may open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from io import StringIO
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+ROLES = (
+    None,
+    "demo_national",
+    "demo_guangdong",
+    "demo_shenzhen",
+    "demo_enterprise",
+    "demo_agency",
+    "demo_expert",
+)
+MAX_PAGES = 150
+MAX_DEPTH = 2
+# Not pages: the admin (its own permission system), the API's documentation, logging out,
+# switching language, and downloads/exports (slow to build, not navigation).
+SKIP = re.compile(
+    r"^/(admin/|api/|i18n/|accounts/logout/|static/|media/)"
+    r"|/(export|download|pdf|template)(/|\.|$|\?)|[?&](format|export)=|\.(xlsx|csv|pdf)(\?|$)"
+)
+HREF = re.compile(r"""<a\b[^>]*?\bhref=["']([^"'#][^"']*)["']""", re.IGNORECASE)
+LIST_PAGE = re.compile(r"[?&]page=(\d+)")
+
+
+def _links(html: str) -> list[str]:
+    found = []
+    for href in HREF.findall(html):
+        href = urldefrag(href.replace("&amp;", "&"))[0]
+        if not href.startswith("/") or href.startswith("//") or SKIP.search(href):
+            continue
+        found.append(href)
+    return found
+
+
+def _normalise(url: str) -> str:
+    """Pages of one list differ only by their query: the first page stands for them all."""
+    parts = urlsplit(url)
+    return parts.path if parts.query and LIST_PAGE.search(url) else url
+
+
+def crawl(client: Client, starts: list[str]) -> tuple[list[str], int]:
+    """Breadth-first from ``starts``: the broken links found, and how many pages were read."""
+    seen: set[str] = set()
+    queue: deque[tuple[str, int, str]] = deque((s, 0, "(start)") for s in starts)
+    broken: list[str] = []
+    pages = 0
+    while queue and pages < MAX_PAGES:
+        url, depth, source = queue.popleft()
+        key = _normalise(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        response = client.get(url)
+        pages += 1
+        if response.status_code >= 500 or response.status_code in (403, 404):
+            broken.append(f"{response.status_code} {url} (linked from {source})")
+            continue
+        if response.status_code in (301, 302):
+            location = response["Location"]
+            if location.startswith("/") and _normalise(location) not in seen:
+                queue.appendleft((location, depth, url))
+            continue
+        if depth >= MAX_DEPTH or "html" not in response.get("Content-Type", ""):
+            continue
+        for link in _links(response.content.decode()):
+            if _normalise(link) not in seen:
+                queue.append((link, depth + 1, url))
+    return broken, pages
+
+
+@pytest.fixture
+def demo(db: Any) -> None:
+    call_command("demo", "--enterprises", "200", "--seed", "1", stdout=StringIO())
+
+
+def test_no_link_shown_to_a_party_is_broken(demo: None) -> None:
+    problems: list[str] = []
+    for username in ROLES:
+        client = Client()
+        starts = ["/"]
+        if username:
+            client.force_login(get_user_model().objects.get(username=username))
+            starts = ["/workbench/", "/"]
+        broken, pages = crawl(client, starts)
+        assert pages > 5, f"{username or 'anonymous'}: only {pages} pages reached"
+        problems += [f"{username or 'anonymous'}: {b}" for b in broken]
+    assert not problems, "\n".join(problems)

@@ -19,7 +19,7 @@ from cleanprod.audits.models import Audit, Deadline, Panel, ScoreSheet
 from cleanprod.audits.models.audits import OPEN_PHASES, Phase
 from cleanprod.audits.services.actors import capacity
 from cleanprod.audits.services.audits import today
-from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, Transition
+from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS, Transition
 from cleanprod.changerequests.models import ChangeRequest
 from cleanprod.changerequests.services import may_decide, visible_requests
 from cleanprod.notifications.models import Notification
@@ -57,17 +57,6 @@ class Workbench:
     change_requests: list[ChangeRequest] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     unread: int = 0
-
-    @property
-    def actions(self) -> int:
-        """How many things await the user: the navigation's badge."""
-        return (
-            len(self.overdue)
-            + len(self.steps)
-            + len(self.panels)
-            + self.registrations_count
-            + len(self.change_requests)
-        )
 
 
 def _is_authority(user: Any) -> bool:
@@ -185,7 +174,9 @@ def badge(user: Any) -> int:
         return 0
     count = pending_for(user).count() + panels_to_score(user).count()
     if _is_authority(user):
-        count += len(change_requests(user))
+        # The audits awaiting its review: restrict(CHANGE) is exactly the authority's capacity.
+        reviews = Audit.objects.restrict(user, CHANGE).filter(phase__in=REVIEW_PHASES)
+        count += len(change_requests(user)) + reviews.count()
     else:
         count += len(deadlines(user, today())[0])
     return count
@@ -198,4 +189,6 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["wb"] = workbench(self.request.user)
         context["authority"] = _is_authority(self.request.user)
+        # Experts and associations work on no audit: no deadlines or steps to show them.
+        context["worker"] = getattr(self.request.user, "party", "") in WORKERS
         return context

@@ -129,8 +129,15 @@ def test_expert_sees_the_panel_it_was_drawn_on(world: World) -> None:
     assert wb.steps == [] and wb.overdue == [] and wb.registrations == []
     page = _page(u)
     assert "审核sz" in page and "审核gz" not in page and "审核bj" not in page
+    assert 'id="wb-deadlines"' not in page and 'id="wb-steps"' not in page  # works on no audit
     other = user("expert-gz", party="expert", expert=world.expert["gz"])
     assert workbench(other, on=TODAY).panels == []
+    # The Shenzhen officer's step: the review of the audit in its region, counted on the nav.
+    officer = world.users["shenzhen"]
+    assert [(s.audit, s.review) for s in workbench(officer, on=TODAY).steps] == [
+        (world.audit["sz"], True)
+    ]
+    assert badge(officer) == 1
 
 
 def test_login_lands_on_the_workbench() -> None:

@@ -61,13 +61,26 @@ def template_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _enterprise_for(request: HttpRequest) -> Enterprise | None:
-    """The enterprise assessed: ``?enterprise=``, else the user's own; None when neither."""
+    """The enterprise assessed: ``?enterprise=`` (id) or ``?uscc=``, else the user's own; None
+    when none is named (or the code names no enterprise the user reaches: a message says so)."""
+    reachable = Enterprise.objects.restrict(request.user, VIEW)
+    uscc = (request.GET.get("uscc") or "").strip().upper()
+    if uscc:
+        found = reachable.filter(uscc=uscc).first()
+        if found is None:
+            messages.error(
+                request,
+                _("Unified social credit code %(code)s: no enterprise in your scope.")
+                % {"code": uscc},
+            )
+        return found
     pk = request.GET.get("enterprise") or request.POST.get("enterprise")
     if not pk and getattr(request.user, "enterprise_id", None):
         pk = request.user.enterprise_id
     if not pk:
+        messages.info(request, _("Choose the enterprise to assess."))
         return None
-    return get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
+    return get_object_or_404(reachable, pk=pk)
 
 
 def _refuse_empty(system: Any, inputs: dict[str, str]) -> None:
@@ -94,7 +107,6 @@ def assess(request: HttpRequest, slug: str) -> HttpResponse:
     enterprise = _enterprise_for(request)
     if enterprise is None:
         # Only an enterprise assesses itself without saying which: others choose one first.
-        messages.info(request, _("Choose the enterprise to assess from its page."))
         return HttpResponseRedirect(version.get_absolute_url())
     system = version.system()
     form = AssessmentForm(system, request.POST or None)

@@ -57,3 +57,16 @@ def test_self_assessment_is_offered_only_to_an_enterprise(enterprise_client) -> 
     response = officer.get(URL)
     assert response.status_code == 302
     assert response["Location"] == reverse("evaluation:system-detail", args=[SLUG])
+
+
+def test_an_authority_assesses_an_enterprise_of_its_scope_by_uscc() -> None:
+    mine = factories.enterprise(region="440305", industry="7724")
+    elsewhere = factories.enterprise(region="110105", industry="7724")
+    officer = Client()
+    officer.force_login(authority("sz-uscc", "440300", role="officer"))
+    detail = officer.get(reverse("evaluation:system-detail", args=[SLUG])).content.decode()
+    assert 'id="assess-for"' in detail
+    page = officer.get(URL, {"uscc": mine.uscc.lower()})
+    assert page.status_code == 200 and mine.name in page.content.decode()
+    refused = officer.get(URL, {"uscc": elsewhere.uscc}, follow=True).content.decode()
+    assert elsewhere.uscc in refused and elsewhere.name not in refused

@@ -3,9 +3,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from cleanprod.portal.views import HomeView
+from cleanprod.portal.workbench import WorkbenchView
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("workbench/", WorkbenchView.as_view(), name="workbench"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("regions/", include("cleanprod.regions.urls")),
     path("industries/", include("cleanprod.industries.urls")),

@@ -163,6 +163,10 @@ class RosterProposeView(LoginRequiredMixin, FormView):  # type: ignore[type-arg]
         except WorkflowError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        if roster.kind == Roster.Kind.MANDATORY and not roster.entries.exists():
+            messages.warning(
+                self.request, roster_services.explain_empty(roster.region, roster.year)
+            )
         return HttpResponseRedirect(roster.get_absolute_url())
 
 

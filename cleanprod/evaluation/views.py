@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -59,19 +60,54 @@ def template_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _enterprise_for(request: HttpRequest) -> Enterprise:
+def _enterprise_for(request: HttpRequest) -> Enterprise | None:
+    """The enterprise assessed: ``?enterprise=`` (id) or ``?uscc=``, else the user's own; None
+    when none is named (or the code names no enterprise the user reaches: a message says so)."""
+    reachable = Enterprise.objects.restrict(request.user, VIEW)
+    uscc = (request.GET.get("uscc") or "").strip().upper()
+    if uscc:
+        found = reachable.filter(uscc=uscc).first()
+        if found is None:
+            messages.error(
+                request,
+                _("Unified social credit code %(code)s: no enterprise in your scope.")
+                % {"code": uscc},
+            )
+        return found
     pk = request.GET.get("enterprise") or request.POST.get("enterprise")
     if not pk and getattr(request.user, "enterprise_id", None):
         pk = request.user.enterprise_id
-    return get_object_or_404(Enterprise.objects.restrict(request.user, VIEW), pk=pk)
+    if not pk:
+        messages.info(request, _("Choose the enterprise to assess."))
+        return None
+    return get_object_or_404(reachable, pk=pk)
+
+
+def _refuse_empty(system: Any, inputs: dict[str, str]) -> None:
+    """An assessment without a single indicator value grades nothing: name what to fill in."""
+    if any(not k.startswith("param:") for k in inputs):
+        return
+    names = [ind.name for ind in system.indicators]
+    shown = "、".join(names[:8]) + ("…" if len(names) > 8 else "")
+    raise AssessmentError(
+        _("Nothing to assess: enter the value or level of at least one indicator (%(fields)s).")
+        % {"fields": shown}
+    )
 
 
 def assess(request: HttpRequest, slug: str) -> HttpResponse:
-    """Fill in (or upload) the system's data for an enterprise and submit it."""
+    """Fill in (or upload) the system's data for an enterprise and submit it.
+
+    An assessment is permanent once submitted: an empty one is refused and the user must tick
+    the confirmation first (the typed values are kept when either is missing).
+    """
     if not request.user.is_authenticated:
         return HttpResponseRedirect(f"/accounts/login/?next={request.get_full_path()}")
     version = get_object_or_404(SystemVersion, slug=slug, current=True)
     enterprise = _enterprise_for(request)
+    if enterprise is None:
+        # Only an enterprise assesses itself without saying which: others choose one first.
+        return HttpResponseRedirect(version.get_absolute_url())
     system = version.system()
     form = AssessmentForm(system, request.POST or None)
     upload = UploadForm()
@@ -84,6 +120,14 @@ def assess(request: HttpRequest, slug: str) -> HttpResponse:
                 inputs = form.inputs()
             else:
                 raise AssessmentError(_("Check the fields marked in red."))
+            _refuse_empty(system, inputs)
+            if not request.POST.get("confirm"):
+                raise AssessmentError(
+                    _(
+                        "Tick “I confirm that the assessment cannot be changed once "
+                        "submitted” to submit it."
+                    )
+                )
             made = submit(request.user, enterprise, version, inputs)
             return HttpResponseRedirect(made.get_absolute_url())
         except (AssessmentError, scoring.ScoringError) as exc:

@@ -83,6 +83,8 @@ class HomeView(TemplateView):
             .select_related("region")
             .order_by("-published_at")[:8]
         )
-        context["systems"] = SystemVersion.objects.filter(current=True)
+        # Through restrict(): indicator systems are read by logged-in users only, and the home
+        # page must not link a visitor to a page that answers 404.
+        context["systems"] = SystemVersion.objects.restrict(user, VIEW).filter(current=True)
         context["groups"] = IndustryGroup.objects.annotate(n=Count("members")).order_by("position")
         return context

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cleanprod.portal.context_processors.platform",
+                "cleanprod.portal.context_processors.workbench",
             ],
         },
     },
@@ -192,7 +193,7 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@cleanprod.invalid")
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "workbench"  # the workbench (待办): what awaits the user
 LOGOUT_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: it refuses a locked-out login before any password check.

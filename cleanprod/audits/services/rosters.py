@@ -26,6 +26,8 @@ from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can
 from cleanprod.regions.models import Region
 from cleanprod.registry.models import Enterprise, Park
 
+# The facts a mandatory roster is proposed from (超标排放, 超能耗限额, 使用或排放有毒有害物质).
+FACTS = (EmissionExceedance, EnergyExceedance, SubstanceRecord)
 KIND_OF_ROSTER = {
     Roster.Kind.MANDATORY: AuditKind.MANDATORY,
     Roster.Kind.VOLUNTARY: AuditKind.VOLUNTARY,
@@ -55,7 +57,7 @@ def propose(user: Any, region: Region, year: int, kind: str = Roster.Kind.MANDAT
     if kind != Roster.Kind.MANDATORY:
         return roster
     with_facts: set[int] = set()
-    for model in (EmissionExceedance, EnergyExceedance, SubstanceRecord):
+    for model in FACTS:
         with_facts.update(
             model.objects.filter(
                 year=year, enterprise__in=Enterprise.objects.in_region(region)
@@ -77,6 +79,48 @@ def propose(user: Any, region: Region, year: int, kind: str = Roster.Kind.MANDAT
         )
     logged_bulk_create(RosterEntry, entries)
     return roster
+
+
+def explain_empty(region: Region, year: int) -> str:
+    """Why a mandatory proposal for ``region`` and ``year`` found nobody: the facts it read
+    (how many of each kind) and the reason none put an enterprise on the roster."""
+    enterprises = Enterprise.objects.in_region(region)
+    counts = []
+    checked: set[int] = set()
+    for model in FACTS:
+        rows = model.objects.filter(year=year, enterprise__in=enterprises)
+        counts.append(f"{model._meta.verbose_name_plural} {rows.count()}")
+        checked.update(rows.values_list("enterprise_id", flat=True))
+    looked = _("Facts read for %(region)s, %(year)s: %(counts)s.") % {
+        "region": region.full_name,
+        "year": year,
+        "counts": "，".join(counts),
+    }
+    if checked:
+        why = _(
+            "The facts of %(n)d enterprises were checked against the rules %(rules)s and none "
+            "triggers a mandatory audit."
+        ) % {"n": len(checked), "rules": effective_rules(region.code[:2] + "0000").version}
+        return f"{looked} {why}"
+    years = sorted(
+        {
+            y
+            for model in FACTS
+            for y in model.objects.filter(enterprise__in=enterprises)
+            .values_list("year", flat=True)
+            .distinct()
+        }
+    )
+    if years:
+        why = _("No fact is recorded for that year; facts exist for %(years)s.") % {
+            "years": "、".join(str(y) for y in years)
+        }
+    else:
+        why = _(
+            "No exceedance, energy-quota or toxic-substance record exists for an enterprise of "
+            "this region: record the facts first."
+        )
+    return f"{looked} {why}"
 
 
 def _draft(roster: Roster) -> None:

@@ -55,6 +55,7 @@ def test_page_and_cli_give_the_same_grades(tmp_path):
         c = Client()
         c.force_login(account)
         form = {k: v for k, v in row.items() if k not in ("id", "name") and v}
+        form["confirm"] = "1"
         response = c.post(reverse("evaluation:assess", args=[SLUG]) + f"?enterprise={e.pk}", form)
         assert response.status_code == 302, response.content.decode()[:500]
         assessment = Assessment.objects.get(enterprise=e)
@@ -86,7 +87,7 @@ def test_bad_input_names_the_column():
     c.force_login(user("ent2", party="enterprise", enterprise=e))
     body = c.post(
         reverse("evaluation:assess", args=[SLUG]) + f"?enterprise={e.pk}",
-        {"dioxin_emission": "abc"},
+        {"dioxin_emission": "abc", "confirm": "1"},
     ).content.decode()
     assert "dioxin_emission" in body and "abc" in body
     assert not Assessment.objects.exists()

@@ -35,7 +35,7 @@ def _row() -> dict[str, str]:
 
 def _post(c: Client, e: Any, name: str, content: bytes) -> Any:
     url = reverse("evaluation:assess", args=[SLUG]) + f"?enterprise={e.pk}"
-    return c.post(url, {"file": SimpleUploadedFile(name, content)})
+    return c.post(url, {"file": SimpleUploadedFile(name, content), "confirm": "1"})
 
 
 def _expected(row: dict[str, str]) -> dict[str, str]:

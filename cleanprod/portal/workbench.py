@@ -23,7 +23,7 @@ from cleanprod.audits.workflow import AUTHORITY, TRANSITIONS, WORKERS, Transitio
 from cleanprod.changerequests.models import ChangeRequest
 from cleanprod.changerequests.services import may_decide, visible_requests
 from cleanprod.notifications.models import Notification
-from cleanprod.platform.permissions import CHANGE, VIEW
+from cleanprod.platform.permissions import CHANGE, VIEW, party_of
 
 # How far ahead a deadline counts as due; how many rows each section lists (the counts are
 # exact, the lists are a first page: the linked list pages hold the rest).
@@ -60,7 +60,7 @@ class Workbench:
 
 
 def _is_authority(user: Any) -> bool:
-    return bool(user.is_superuser or user.party == AUTHORITY)
+    return party_of(user) == AUTHORITY
 
 
 def deadlines(user: Any, on: dt.date) -> tuple[list[Deadline], list[Deadline]]:
@@ -98,7 +98,7 @@ def steps(user: Any) -> list[Step]:
     authority = _is_authority(user)
     phases = set(REVIEW_PHASES) if authority else set()
     if not authority:
-        phases = {p for t in TRANSITIONS.values() if user.party in t.actors for p in t.sources}
+        phases = {p for t in TRANSITIONS.values() if party_of(user) in t.actors for p in t.sources}
     if not phases:
         return []
     found: list[Step] = []
@@ -190,5 +190,5 @@ class WorkbenchView(LoginRequiredMixin, TemplateView):
         context["wb"] = workbench(self.request.user)
         context["authority"] = _is_authority(self.request.user)
         # Experts and associations work on no audit: no deadlines or steps to show them.
-        context["worker"] = getattr(self.request.user, "party", "") in WORKERS
+        context["worker"] = party_of(self.request.user) in WORKERS
         return context

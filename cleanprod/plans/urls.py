@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleanprod.plans import views
+from cleanprod.plans import training_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -13,5 +13,9 @@ urlpatterns = [
     path("technologies/<slug:slug>/", views.technology_detail, name="technology-detail"),
     path("carbon/<int:pk>/", views.carbon_detail, name="carbon-detail"),
     path("annual-plans/", views.annual_plans, name="annual-plans"),
+    path("training/", training_views.session_list, name="training-list"),
+    path("training/add/", training_views.session_add, name="training-add"),
+    path("training/template.xlsx", training_views.attendance_template, name="training-template"),
+    path("training/<int:pk>/", training_views.session_detail, name="training-detail"),
     path("audits/<int:pk>/co-benefits/", views.audit_cobenefits_view, name="audit-cobenefits"),
 ]

@@ -41,6 +41,8 @@ class EnterpriseFact(models.Model):
 class TrainingSession(models.Model):
     """A cleaner-production training session organized by an authority."""
 
+    changelog = True
+
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     region = models.ForeignKey(
@@ -68,6 +70,8 @@ class AttendeeRole(models.TextChoices):
 
 class Attendance(EnterpriseFact):
     """One person of an enterprise attending a training session."""
+
+    changelog = True
 
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="attendances"

@@ -1,0 +1,261 @@
+"""Training sessions and their attendance, entered by an authority: the facts behind the
+training targets (主要负责人 of above-size enterprises trained, cleanerproduction staff trained).
+
+One validation for both ways in: the form's attendance rows and an uploaded spreadsheet (one row
+per person: 统一社会信用代码, 姓名, 职务) are each checked by :class:`AttendanceRowForm`, the
+enterprise looked up among those the user may view; any bad row stops the whole submission and
+is named by row and column. One write path: :func:`record_attendance`, in one transaction,
+checking the user's scope on the session and on every attendance it writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cleanprod.plans.models import Attendance, AttendeeRole, TrainingSession
+from cleanprod.platform import forms as forms_base
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, limit_choices
+from cleanprod.platform.services import save_form
+from cleanprod.registry.io.readers import FileFormatError, read_table
+from cleanprod.registry.lookup import OrganisationField
+from cleanprod.registry.models import Enterprise
+
+# The template's columns, as the officer's spreadsheet names them.
+COL_USCC, COL_PERSON, COL_ROLE = "统一社会信用代码", "姓名", "职务"
+COLUMNS = (COL_USCC, COL_PERSON, COL_ROLE)
+EXAMPLE = ("91440300MA5XXXXXXX", "张三", "主要负责人")
+
+# What people write in the 职务 column (besides the choice codes and their labels).
+ROLE_WORDS = {
+    "主要负责人": AttendeeRole.HEAD,
+    "负责人": AttendeeRole.HEAD,
+    "法定代表人": AttendeeRole.HEAD,
+    "清洁生产管理人员": AttendeeRole.MANAGER,
+    "清洁生产负责人": AttendeeRole.MANAGER,
+    "管理人员": AttendeeRole.MANAGER,
+    "员工": AttendeeRole.STAFF,
+    "职工": AttendeeRole.STAFF,
+    "工作人员": AttendeeRole.STAFF,
+}
+
+
+class SessionForm(forms_base.ModelForm):
+    """Title, date, region (the officer's own subtree) and organiser of a session."""
+
+    class Meta:
+        model = TrainingSession
+        fields = ["title", "date", "region", "organizer"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, user, ADD)
+        if not self.instance.pk and getattr(user, "region_id", None):
+            self.fields["region"].initial = user.region_id
+
+
+class AttendanceRowForm(forms_base.Form):
+    """One attendee: the enterprise (name or USCC, among those the user may view), the person
+    and the person's position."""
+
+    enterprise = OrganisationField(label=gettext_lazy("Enterprise (name or USCC)"))
+    person = forms.CharField(label=gettext_lazy("Name"), max_length=64)
+    role = forms.ChoiceField(label=gettext_lazy("Position"), choices=AttendeeRole.choices)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, VIEW)  # type: ignore[attr-defined]
+
+
+class BaseAttendanceFormSet(forms.BaseFormSet):
+    """Attendance rows of a form; the same person of the same enterprise only once."""
+
+    def clean(self) -> None:
+        seen: set[tuple[int, str]] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or not data.get("enterprise"):
+                continue
+            key = (data["enterprise"].pk, data["person"])
+            if key in seen:
+                raise forms.ValidationError(
+                    _("%(person)s of %(enterprise)s is listed twice.")
+                    % {"person": data["person"], "enterprise": data["enterprise"]}
+                )
+            seen.add(key)
+
+
+AttendanceFormSet = forms.formset_factory(
+    AttendanceRowForm, formset=BaseAttendanceFormSet, extra=5, max_num=200, validate_max=True
+)
+
+
+class UploadForm(forms_base.Form):
+    """An attendance spreadsheet (.xlsx, .xls, .ods or .csv)."""
+
+    file = forms.FileField(label=gettext_lazy("Attendance file"), required=False)
+
+
+@dataclass
+class Row:
+    enterprise: Enterprise
+    person: str
+    role: str
+
+
+def rows_of(formset: Any) -> list[Row]:
+    """The filled rows of a valid formset."""
+    return [
+        Row(d["enterprise"], d["person"], d["role"])
+        for d in (f.cleaned_data for f in formset.forms)
+        if d and d.get("enterprise")
+    ]
+
+
+def parse_role(value: Any) -> str:
+    """The role code for what the 职务 cell says (code, label or a usual Chinese title)."""
+    text = str(value or "").strip()
+    if text in ROLE_WORDS:
+        return ROLE_WORDS[text]
+    for code, label in AttendeeRole.choices:
+        if text.lower() == code or text == str(label):
+            return code
+    return text  # left for the form to refuse, naming the column
+
+
+class RowErrors(Exception):
+    """The file's bad rows, each message naming the row and the column."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def read_attendance(file: IO[bytes], filename: str, user: Any) -> list[Row]:
+    """Every row of an attendance file, validated as the form validates a row.
+
+    Raises :class:`RowErrors` naming each bad row and column (nothing is to be written then), or
+    ``FileFormatError`` when the file cannot be read.
+    """
+    table = read_table(file, filename)
+    if not table:
+        raise RowErrors([_("The file is empty.")])
+    header_row, header = table[0]
+    names = [str(h or "").strip() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise RowErrors(
+            [
+                _("Row %(row)d: the columns %(columns)s are missing.")
+                % {"row": header_row, "columns": "、".join(missing)}
+            ]
+        )
+    index = {c: names.index(c) for c in COLUMNS}
+    column_of = {"enterprise": COL_USCC, "person": COL_PERSON, "role": COL_ROLE}
+    rows: list[Row] = []
+    errors: list[str] = []
+    seen: dict[tuple[int, str], int] = {}
+    for number, values in table[1:]:
+
+        def cell(column: str, values: list[Any] = values) -> Any:
+            i = index[column]
+            return values[i] if i < len(values) else None
+
+        if [str(cell(c) or "").strip() for c in COLUMNS] == list(EXAMPLE):
+            continue  # the template's example row, left in
+        form = AttendanceRowForm(
+            data={
+                "enterprise": str(cell(COL_USCC) or ""),
+                "person": str(cell(COL_PERSON) or ""),
+                "role": parse_role(cell(COL_ROLE)),
+            },
+            user=user,
+        )
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                for message in messages:
+                    errors.append(
+                        _("Row %(row)d, column “%(column)s”: %(error)s")
+                        % {"row": number, "column": column_of.get(field, field), "error": message}
+                    )
+            continue
+        row = Row(
+            form.cleaned_data["enterprise"], form.cleaned_data["person"], form.cleaned_data["role"]
+        )
+        key = (row.enterprise.pk, row.person)
+        if key in seen:
+            errors.append(
+                _(
+                    "Row %(row)d, column “%(column)s”: %(person)s is already listed in row "
+                    "%(first)d."
+                )
+                % {"row": number, "column": COL_PERSON, "person": row.person, "first": seen[key]}
+            )
+            continue
+        seen[key] = number
+        rows.append(row)
+    if errors:
+        raise RowErrors(errors)
+    if not rows:
+        raise RowErrors([_("The file has no attendance rows.")])
+    return rows
+
+
+@transaction.atomic
+def record_attendance(
+    user: Any, rows: list[Row], *, session: TrainingSession | None = None, form: Any = None
+) -> TrainingSession:
+    """Create the session (from ``form``) or add to ``session``, and write ``rows`` as ``user``.
+
+    Every attendance must fall in the user's scope (the enterprise's region); a person already
+    recorded for the session with the same enterprise is refused. All or nothing.
+    """
+    if session is None:
+        session = save_form(user, form, ADD)  # type: ignore[assignment]
+    elif not can(user, CHANGE, session):
+        raise PermissionDenied(_("You may not change this training session."))
+    assert session is not None
+    existing = set(session.attendances.values_list("enterprise_id", "person"))
+    for row in rows:
+        if (row.enterprise.pk, row.person) in existing:
+            raise forms.ValidationError(
+                _("%(person)s of %(enterprise)s is already recorded for this session.")
+                % {"person": row.person, "enterprise": row.enterprise}
+            )
+        attendance = Attendance(
+            session=session,
+            enterprise=row.enterprise,
+            person=row.person,
+            role=row.role,
+            date=session.date,
+        )
+        attendance.save()
+        if not can(user, ADD, attendance):
+            raise PermissionDenied(
+                _("%(enterprise)s lies outside the scope you may manage.")
+                % {"enterprise": row.enterprise}
+            )
+    return session
+
+
+def template_rows() -> tuple[list[str], list[list[str]]]:
+    """The upload template: header and one example row (skipped if left in)."""
+    return list(COLUMNS), [list(EXAMPLE)]
+
+
+__all__ = [
+    "AttendanceFormSet",
+    "FileFormatError",
+    "RowErrors",
+    "SessionForm",
+    "UploadForm",
+    "read_attendance",
+    "record_attendance",
+]

@@ -23,7 +23,8 @@ from cleanprod.plans.models import Attendance, AttendeeRole, TrainingSession
 from cleanprod.platform import forms as forms_base
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, limit_choices
 from cleanprod.platform.services import save_form
-from cleanprod.registry.io.readers import FileFormatError, read_table
+from cleanprod.registry.io.readers import FileFormatError
+from cleanprod.registry.io.rowforms import RowErrors, read_rows, row_error
 from cleanprod.registry.lookup import OrganisationField
 from cleanprod.registry.models import Enterprise
 
@@ -130,81 +131,40 @@ def parse_role(value: Any) -> str:
     return text  # left for the form to refuse, naming the column
 
 
-class RowErrors(Exception):
-    """The file's bad rows, each message naming the row and the column."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
 def read_attendance(file: IO[bytes], filename: str, user: Any) -> list[Row]:
     """Every row of an attendance file, validated as the form validates a row.
 
     Raises :class:`RowErrors` naming each bad row and column (nothing is to be written then), or
     ``FileFormatError`` when the file cannot be read.
     """
-    table = read_table(file, filename)
-    if not table:
-        raise RowErrors([_("The file is empty.")])
-    header_row, header = table[0]
-    names = [str(h or "").strip() for h in header]
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise RowErrors(
-            [
-                _("Row %(row)d: the columns %(columns)s are missing.")
-                % {"row": header_row, "columns": "、".join(missing)}
-            ]
-        )
-    index = {c: names.index(c) for c in COLUMNS}
-    column_of = {"enterprise": COL_USCC, "person": COL_PERSON, "role": COL_ROLE}
+    parsed = read_rows(
+        file,
+        filename,
+        {COL_USCC: "enterprise", COL_PERSON: "person", COL_ROLE: "role"},
+        lambda data: AttendanceRowForm(data=data, user=user),
+        example=EXAMPLE,
+        convert={"role": parse_role},
+    )
     rows: list[Row] = []
     errors: list[str] = []
     seen: dict[tuple[int, str], int] = {}
-    for number, values in table[1:]:
-
-        def cell(column: str, values: list[Any] = values) -> Any:
-            i = index[column]
-            return values[i] if i < len(values) else None
-
-        if [str(cell(c) or "").strip() for c in COLUMNS] == list(EXAMPLE):
-            continue  # the template's example row, left in
-        form = AttendanceRowForm(
-            data={
-                "enterprise": str(cell(COL_USCC) or ""),
-                "person": str(cell(COL_PERSON) or ""),
-                "role": parse_role(cell(COL_ROLE)),
-            },
-            user=user,
-        )
-        if not form.is_valid():
-            for field, messages in form.errors.items():
-                for message in messages:
-                    errors.append(
-                        _("Row %(row)d, column “%(column)s”: %(error)s")
-                        % {"row": number, "column": column_of.get(field, field), "error": message}
-                    )
-            continue
-        row = Row(
-            form.cleaned_data["enterprise"], form.cleaned_data["person"], form.cleaned_data["role"]
-        )
+    for number, data in parsed:
+        row = Row(data["enterprise"], data["person"], data["role"])
         key = (row.enterprise.pk, row.person)
         if key in seen:
             errors.append(
-                _(
-                    "Row %(row)d, column “%(column)s”: %(person)s is already listed in row "
-                    "%(first)d."
+                row_error(
+                    number,
+                    COL_PERSON,
+                    _("%(person)s is already listed in row %(first)d.")
+                    % {"person": row.person, "first": seen[key]},
                 )
-                % {"row": number, "column": COL_PERSON, "person": row.person, "first": seen[key]}
             )
             continue
         seen[key] = number
         rows.append(row)
     if errors:
         raise RowErrors(errors)
-    if not rows:
-        raise RowErrors([_("The file has no attendance rows.")])
     return rows
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleanprod.audits import views
+from cleanprod.audits import views, views_facts
 
 app_name = "audits"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/documents/<int:doc>/", views.document_download, name="document"),
     path("<int:pk>/reviews/<int:review>/pdf/", views.review_document, name="review-pdf"),
     path("agencies/<int:pk>/record/", views.agency_record_view, name="agency-record"),
+    path("facts/", views_facts.fact_list, name="fact-list"),
+    path("facts/<slug:kind>/add/", views_facts.fact_add, name="fact-add"),
+    path("facts/<slug:kind>/import/", views_facts.fact_import, name="fact-import"),
+    path("facts/<slug:kind>/template.xlsx", views_facts.fact_template, name="fact-template"),
+    path("facts/<slug:kind>/<int:pk>/evidence/", views_facts.fact_evidence, name="fact-evidence"),
     path("rosters/", views.RosterListView.as_view(), name="roster-list"),
     path("rosters/propose/", views.RosterProposeView.as_view(), name="roster-propose"),
     path("rosters/<int:pk>/", views.RosterDetailView.as_view(), name="roster-detail"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleanprod.plans import training_views, views
+from cleanprod.plans import decomposition_views, training_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -8,6 +8,16 @@ urlpatterns = [
     path("export.xlsx", views.dashboard_export, name="dashboard-export"),
     path("targets/", views.target_list, name="target-list"),
     path("targets/<slug:slug>/", views.target_detail, name="target-detail"),
+    path(
+        "targets/<slug:slug>/decompose/",
+        decomposition_views.decompose,
+        name="target-decompose",
+    ),
+    path(
+        "targets/<slug:slug>/decompose.xlsx",
+        decomposition_views.decompose_export,
+        name="target-decompose-export",
+    ),
     path("technologies/", views.technology_list, name="technology-list"),
     path("technologies/add/", views.technology_add, name="technology-add"),
     path("technologies/<slug:slug>/", views.technology_detail, name="technology-detail"),

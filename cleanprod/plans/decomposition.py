@@ -126,7 +126,7 @@ def check_parts(
     target: Target, parent: Region | None, user: Any, values: dict[str, Decimal]
 ) -> None:
     """Refuse parts for regions that are not the node's children, or (additive target with a
-    known whole, every child given) parts that do not add up to the whole exactly."""
+    known whole) parts that do not add up to the whole exactly."""
     children = {c.code for c in children_of(parent)}
     errors = {
         code: _("%(code)s is not a region this target is decomposed to.") % {"code": code}
@@ -139,19 +139,13 @@ def check_parts(
     if target.additive and whole is not None:
         total = sum(values.values(), Decimal(0))
         if total != whole:
+            message = (
+                _("The parts add up to %(total)s, %(gap)s short of the whole %(whole)s.")
+                if total < whole
+                else _("The parts add up to %(total)s, %(gap)s more than the whole %(whole)s.")
+            )
             raise DecompositionError(
-                {
-                    "": _(
-                        "The parts add up to %(total)s, not to the whole %(whole)s "
-                        "(%(gap)s %(how)s)."
-                    )
-                    % {
-                        "total": total,
-                        "whole": whole,
-                        "gap": abs(whole - total),
-                        "how": _("short") if total < whole else _("too much"),
-                    }
-                }
+                {"": message % {"total": total, "whole": whole, "gap": abs(whole - total)}}
             )
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from cleanprod.registry import engagement_views, views
+from cleanprod.registry import engagement_views, staff_views, views
 
 app_name = "registry"
 
@@ -61,6 +61,17 @@ urlpatterns = [
         name="engagement-template",
     ),
     path("engagements/<int:pk>/end/", engagement_views.engagement_end, name="engagement-end"),
+    path("agencies/<int:pk>/staff/", staff_views.staff_list, name="agency-staff"),
+    path(
+        "agencies/<int:pk>/staff/<int:staff>/edit/",
+        staff_views.staff_edit,
+        name="agency-staff-edit",
+    ),
+    path(
+        "agencies/<int:pk>/staff/template.xlsx",
+        staff_views.staff_template,
+        name="agency-staff-template",
+    ),
     path("region-children/", views.region_children, name="region-children"),
     path("", include("cleanprod.registry.urls_io")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleanprod.plans import decomposition_views, training_views, views
+from cleanprod.plans import capacity_views, decomposition_views, training_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -27,5 +27,13 @@ urlpatterns = [
     path("training/add/", training_views.session_add, name="training-add"),
     path("training/template.xlsx", training_views.attendance_template, name="training-template"),
     path("training/<int:pk>/", training_views.session_detail, name="training-detail"),
+    path("records/", capacity_views.record_list, name="record-list"),
+    path("records/<slug:kind>/add/", capacity_views.record_add, name="record-add"),
+    path("records/<slug:kind>/import/", capacity_views.record_import, name="record-import"),
+    path(
+        "records/<slug:kind>/template.xlsx",
+        capacity_views.record_template,
+        name="record-template",
+    ),
     path("audits/<int:pk>/co-benefits/", views.audit_cobenefits_view, name="audit-cobenefits"),
 ]

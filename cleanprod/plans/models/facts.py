@@ -103,6 +103,8 @@ class Attendance(EnterpriseFact):
 class EnterpriseCapacity(EnterpriseFact):
     """An enterprise's production capacity from ``year`` on (until a later record)."""
 
+    changelog = True
+
     year = models.PositiveSmallIntegerField(_("from year"))
     capacity = models.DecimalField(_("capacity"), max_digits=16, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=16, default="t/a")
@@ -119,6 +121,8 @@ class EnterpriseCapacity(EnterpriseFact):
 
 class Adoption(EnterpriseFact):
     """An enterprise adopting a technology in ``year`` for ``capacity`` of its production."""
+
+    changelog = True
 
     technology = models.ForeignKey(
         Technology,

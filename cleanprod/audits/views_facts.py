@@ -160,12 +160,10 @@ def choice_converter(kind: Kind, field: str) -> Any:
 @transaction.atomic
 def record_fact(user: Any, form: Any) -> models.Model:
     """Save one validated fact form as ``user`` (scope checked before and after, logged)."""
-    fact = save_form(user, form, ADD)
     upload = form.cleaned_data.get("evidence_file")
     if upload:
-        fact.evidence_name = (upload.name or "")[:255]  # type: ignore[attr-defined]
-        fact.save(update_fields=["evidence_name"])
-    return fact
+        form.instance.evidence_name = (upload.name or "")[:255]
+    return save_form(user, form, ADD)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from typing import IO, Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ from cleanprod.plans.models import Attendance, AttendeeRole, TrainingSession
 from cleanprod.platform import forms as forms_base
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, limit_choices
 from cleanprod.platform.services import save_form
+from cleanprod.regions.models import Level
 from cleanprod.registry.io.readers import FileFormatError
 from cleanprod.registry.io.rowforms import RowErrors, read_rows, row_error
 from cleanprod.registry.lookup import OrganisationField
@@ -58,8 +60,15 @@ class SessionForm(forms_base.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, user, ADD)
-        if not self.instance.pk and getattr(user, "region_id", None):
-            self.fields["region"].initial = user.region_id
+        # Sessions are organised by provincial and prefectural authorities (and counties for
+        # themselves): listing every county of the nation made the page slow to load.
+        region = self.fields["region"]
+        own = getattr(user, "region_id", None)
+        region.queryset = region.queryset.filter(  # type: ignore[attr-defined]
+            Q(level__lt=Level.COUNTY) | Q(code=own or "")
+        ).order_by("code")
+        if not self.instance.pk and own:
+            region.initial = own
 
 
 class AttendanceRowForm(forms_base.Form):

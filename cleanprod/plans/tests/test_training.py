@@ -15,6 +15,7 @@ from django.test import Client
 from cleanprod.accounts.tests.factories import authority, user
 from cleanprod.changelog.models import ObjectChange
 from cleanprod.plans.models import Attendance, AttendeeRole, TrainingSession
+from cleanprod.plans.training import SessionForm
 from cleanprod.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,10 @@ def test_template_download_reads_back(place: dict[str, Any]) -> None:
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == ["统一社会信用代码", "姓名", "职务"]
+
+
+def test_region_choices_are_the_officers_area_without_the_nations_counties() -> None:
+    national = SessionForm(user=authority("nat", None)).fields["region"].queryset
+    assert national.filter(code="440000").exists() and not national.filter(level=3).exists()
+    county = SessionForm(user=authority("ns", "440305")).fields["region"].queryset
+    assert list(county.values_list("code", flat=True)) == ["440305"]

@@ -9,11 +9,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cleanprod.accounts.tests.factories import authority
-from cleanprod.plans.decomposition import can_allocate, children_of, decomposition
+from cleanprod.plans.decomposition import allocate_all, can_allocate, children_of, decomposition
 from cleanprod.plans.loader import load_plan_data
 from cleanprod.plans.models import Target, TargetAllocation
 from cleanprod.regions.models import Region
@@ -114,3 +115,17 @@ def test_only_the_nodes_own_authority_allocates(cod: Target) -> None:
     assert not can_allocate(authority("gd2", "440000"), None)
     viewer = _client(authority("v", "440000", role="viewer"))
     assert viewer.get(f"/plans/targets/{cod.slug}/decompose/").status_code == 403
+
+
+def test_policy_agrees_an_authority_only_reads_its_own_nodes_part(cod: Target) -> None:
+    own = TargetAllocation.objects.create(target=cod, region_id="440000", value=Decimal(40))
+    child = TargetAllocation.objects.create(target=cod, region_id="440300", value=Decimal(10))
+    gd = authority("gd", "440000")
+    assert set(TargetAllocation.objects.restrict(gd, "view")) == {own, child}
+    assert set(TargetAllocation.objects.restrict(gd, "change")) == {child}
+    with pytest.raises(PermissionDenied):  # its own node's part is its parent's to assign
+        allocate_all(gd, cod, None, {"440000": Decimal(50)}, check_sum=False)
+    own.refresh_from_db()
+    assert own.value == Decimal(40)
+    nation = authority("nation", None)
+    assert set(TargetAllocation.objects.restrict(nation, "change")) == {own, child}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cleanprod.audits import views
+from cleanprod.audits import views, views_facts
 
 app_name = "audits"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("panels/", views.panel_list, name="panel-list"),
     path("panels/<int:pk>/", views.panel_sheet, name="panel-sheet"),
     path("agencies/<int:pk>/record/", views.agency_record_view, name="agency-record"),
+    path("facts/", views_facts.fact_list, name="fact-list"),
+    path("facts/<slug:kind>/add/", views_facts.fact_add, name="fact-add"),
+    path("facts/<slug:kind>/import/", views_facts.fact_import, name="fact-import"),
+    path("facts/<slug:kind>/template.xlsx", views_facts.fact_template, name="fact-template"),
+    path("facts/<slug:kind>/<int:pk>/evidence/", views_facts.fact_evidence, name="fact-evidence"),
     path("rosters/", views.RosterListView.as_view(), name="roster-list"),
     path("rosters/propose/", views.RosterProposeView.as_view(), name="roster-propose"),
     path("rosters/<int:pk>/", views.RosterDetailView.as_view(), name="roster-detail"),

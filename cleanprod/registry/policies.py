@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 
 from cleanprod.industries.models import code_range_q
-from cleanprod.platform.permissions import ALL_ACTIONS, Policy, register
+from cleanprod.platform.permissions import ADD, ALL_ACTIONS, CHANGE, READ, Policy, register
 from cleanprod.registry.models import Agency, AgencyStaff, Engagement, Enterprise, Expert, Park
 
 
@@ -43,6 +43,7 @@ ENTERPRISE_SELF = frozenset(
 )
 AGENCY_SELF = frozenset({"name", "address", "contact_phone"})
 EXPERT_SELF = frozenset({"name", "phone", "email"})
+ENGAGING = READ | {ADD, CHANGE}
 
 
 def register_policies() -> None:
@@ -105,7 +106,9 @@ def register_policies() -> None:
         Policy(
             region="enterprise__region_id",
             parties={
-                "enterprise": lambda u: Q(enterprise_id=u.enterprise_id),
+                # An enterprise engages its agencies itself (and ends the engagement); the
+                # agency reads the engagements it is named in.
+                "enterprise": (lambda u: Q(enterprise_id=u.enterprise_id), ENGAGING),
                 "agency": lambda u: Q(agency_id=u.agency_id),
             },
         ),

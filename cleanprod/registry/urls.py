@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from cleanprod.registry import views
+from cleanprod.registry import engagement_views, staff_views, views
 
 app_name = "registry"
 
@@ -51,6 +51,26 @@ urlpatterns = [
         views.ExpertCreateView,
         views.ExpertUpdateView,
         views.ExpertDeleteView,
+    ),
+    path("engagements/", engagement_views.engagement_list, name="engagement-list"),
+    path("engagements/add/", engagement_views.engagement_add, name="engagement-add"),
+    path("engagements/import/", engagement_views.engagement_import, name="engagement-import"),
+    path(
+        "engagements/template.xlsx",
+        engagement_views.engagement_template,
+        name="engagement-template",
+    ),
+    path("engagements/<int:pk>/end/", engagement_views.engagement_end, name="engagement-end"),
+    path("agencies/<int:pk>/staff/", staff_views.staff_list, name="agency-staff"),
+    path(
+        "agencies/<int:pk>/staff/<int:staff>/edit/",
+        staff_views.staff_edit,
+        name="agency-staff-edit",
+    ),
+    path(
+        "agencies/<int:pk>/staff/template.xlsx",
+        staff_views.staff_template,
+        name="agency-staff-template",
     ),
     path("region-children/", views.region_children, name="region-children"),
     path("", include("cleanprod.registry.urls_io")),

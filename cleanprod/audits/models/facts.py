@@ -7,6 +7,10 @@ from cleanprod.platform.permissions import RestrictedQuerySet
 from cleanprod.registry.models import Enterprise
 
 
+def _evidence_to(instance: models.Model, filename: str) -> str:
+    return f"facts/{instance._meta.model_name}/{filename}"
+
+
 class Fact(models.Model):
     changelog = True
 
@@ -14,6 +18,12 @@ class Fact(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     evidence = models.CharField(_("evidence"), max_length=255)
+    # The document behind the record (monitoring report, energy audit, ledger), stored outside
+    # the web root like audit documents and served only to users who may view the record.
+    evidence_file = models.FileField(
+        _("evidence document"), upload_to=_evidence_to, blank=True, max_length=255
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
     recorded = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

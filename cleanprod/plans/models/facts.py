@@ -41,6 +41,8 @@ class EnterpriseFact(models.Model):
 class TrainingSession(models.Model):
     """A cleaner-production training session organized by an authority."""
 
+    changelog = True
+
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     region = models.ForeignKey(
@@ -68,6 +70,8 @@ class AttendeeRole(models.TextChoices):
 
 class Attendance(EnterpriseFact):
     """One person of an enterprise attending a training session."""
+
+    changelog = True
 
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="attendances"
@@ -99,6 +103,8 @@ class Attendance(EnterpriseFact):
 class EnterpriseCapacity(EnterpriseFact):
     """An enterprise's production capacity from ``year`` on (until a later record)."""
 
+    changelog = True
+
     year = models.PositiveSmallIntegerField(_("from year"))
     capacity = models.DecimalField(_("capacity"), max_digits=16, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=16, default="t/a")
@@ -115,6 +121,8 @@ class EnterpriseCapacity(EnterpriseFact):
 
 class Adoption(EnterpriseFact):
     """An enterprise adopting a technology in ``year`` for ``capacity`` of its production."""
+
+    changelog = True
 
     technology = models.ForeignKey(
         Technology,

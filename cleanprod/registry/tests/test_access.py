@@ -159,15 +159,18 @@ class TestAgencyStaffAccess(PolicyCase):
 
 
 class TestEngagementAccess(PolicyCase, ApiChecks):
-    """Engagements (API only): an enterprise and an agency read their own, ended ones included
-    (they are the record of who served whom); authorities manage them by the enterprise's
+    """Engagements: an enterprise engages (and ends) its own, an agency reads its own, ended ones
+    included (they are the record of who served whom); authorities manage them by the enterprise's
     region. Places: sz = agency sz–enterprise sz (active), gz = agency sz–enterprise gz (ended),
     bj = agency bj–enterprise bj."""
 
     model = Engagement
     EXPECT = expect(
         ALL_PLACES,
-        grants={"enterprise": ({"sz"}, READ), "agency": ({"sz", "gz"}, READ)},
+        grants={
+            "enterprise": ({"sz"}, READ | {"add", "change"}),
+            "agency": ({"sz", "gz"}, READ),
+        },
     )
     api, api_writable = "/api/engagements/", True
     patch = {"note": "改"}

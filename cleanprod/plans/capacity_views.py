@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cleanprod.plans.models import Adoption, EnterpriseCapacity, Technology
 from cleanprod.platform import forms as forms_base
-from cleanprod.platform.permissions import ADD, VIEW, can_any
+from cleanprod.platform.permissions import ADD, VIEW, can_any, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.registry.io.exports import write_xlsx
 from cleanprod.registry.io.readers import FileFormatError
@@ -154,7 +154,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     """Recent capacities and adoptions the user may view, with links to record more."""
     if (redirect_to := _login(request)) is not None:
         return redirect_to
-    if request.user.party != "authority":
+    if party_of(request.user) != "authority":
         raise PermissionDenied
     sections = [
         {
@@ -175,7 +175,7 @@ def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     if (redirect_to := _login(request)) is not None:
         return redirect_to
     k = _kind(kind)
-    if request.user.party != "authority" or not can_any(request.user, ADD, k.model):
+    if party_of(request.user) != "authority" or not can_any(request.user, ADD, k.model):
         raise PermissionDenied
     form = form_class(k)(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +199,7 @@ def record_import(request: HttpRequest, kind: str) -> HttpResponse:
     if (redirect_to := _login(request)) is not None:
         return redirect_to
     k = _kind(kind)
-    if request.user.party != "authority" or not can_any(request.user, ADD, k.model):
+    if party_of(request.user) != "authority" or not can_any(request.user, ADD, k.model):
         raise PermissionDenied
     upload = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []

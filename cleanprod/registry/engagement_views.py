@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from cleanprod.platform import forms as forms_base
 from cleanprod.platform.locking import StaleObject
-from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.registry.forms import StyledModelForm
 from cleanprod.registry.io.exports import write_xlsx
@@ -66,7 +66,7 @@ class EngagementForm(StyledModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = engageable_agencies(user)  # type: ignore[attr-defined]
-        if getattr(user, "party", "") == "enterprise":
+        if party_of(user) == "enterprise":
             # An enterprise engages for itself only: the field is not offered at all.
             del self.fields["enterprise"]
             self.instance.enterprise_id = user.enterprise_id
@@ -133,7 +133,8 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "may_add": can_any(request.user, ADD, Engagement),
-        "may_import": request.user.party == "authority" and can_any(request.user, ADD, Engagement),
+        "may_import": party_of(request.user) == "authority"
+        and can_any(request.user, ADD, Engagement),
         "changeable": set(
             Engagement.objects.restrict(request.user, CHANGE)
             .filter(pk__in=[e.pk for e in page])
@@ -194,7 +195,7 @@ def engagement_import(request: HttpRequest) -> HttpResponse:
     """An authority records engagements from a spreadsheet: every row valid, or nothing written."""
     if (redirect_to := _login(request)) is not None:
         return redirect_to
-    if request.user.party != "authority" or not can_any(request.user, ADD, Engagement):
+    if party_of(request.user) != "authority" or not can_any(request.user, ADD, Engagement):
         raise PermissionDenied
     upload = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cleanprod.platform.locking import StaleObject
-from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can
+from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.registry.forms import StyledModelForm
 from cleanprod.registry.io.exports import write_xlsx
@@ -54,7 +54,7 @@ def _may_add(user: Any, agency: Agency) -> bool:
         return False
     if getattr(user, "agency_id", None) == agency.pk:
         return True
-    return user.party == "authority" and can(user, CHANGE, agency)
+    return party_of(user) == "authority" and can(user, CHANGE, agency)
 
 
 def _login(request: HttpRequest) -> HttpResponse | None:

@@ -290,6 +290,9 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # axes reports each failed login and lock-out as a warning; its INFO lines are chatter.
         "axes": {"handlers": [], "level": "WARNING", "propagate": True},
+        # The worker polls the queue every second and says so at INFO: keep warnings only.
+        "django_tasks_db": {"handlers": [], "level": "WARNING", "propagate": True},
+        "django_tasks": {"handlers": [], "level": "WARNING", "propagate": True},
     },
 }
 

@@ -88,7 +88,7 @@ def run_clock(today: dt.date) -> ClockReport:
         sent += notify(
             users,
             subject=_("Overdue: %(event)s of %(audit)s (due %(due)s)")
-            % {"event": d.event, "audit": audit.title, "due": d.due},
+            % {"event": d.label, "audit": audit.title, "due": d.due},
             body=f"{d.rule_text}（{d.rule_source}）",
             link=audit.get_absolute_url(),
             key=f"overdue:{d.pk}",

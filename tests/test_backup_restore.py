@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,6 +26,15 @@ from cleanprod.registry.models import Engagement
 from cleanprod.registry.tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> Iterator[None]:
+    """flush re-creates the content types with new ids; the test's rollback restores the old
+    rows but not ContentType's in-process cache, which later tests would read stale."""
+    yield
+    ContentType.objects.clear_cache()
+
 
 # The project's apps: every row of their tables must come back identical.
 PROJECT_APPS = [

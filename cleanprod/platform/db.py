@@ -32,9 +32,9 @@ PLAIN_TYPES = {
 }
 
 
-def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+def _converter(field: Any, connection: Any) -> Callable[[Any], Any] | None:
     """How to prepare the field's values for the database; ``None``: they pass as they are."""
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    target = field.target_field if field.is_relation else field
     if target.get_internal_type() in PLAIN_TYPES:
         return None
     last: list[Any] = [object(), None]
@@ -56,7 +56,7 @@ def _max_params(connection: Any) -> int:
 
 
 def insert(
-    model: type[models.Model], fields: Sequence[models.Field], rows: list[Sequence[Any]]
+    model: type[models.Model], fields: Sequence[Any], rows: Sequence[Sequence[Any]]
 ) -> list[Any]:
     """Insert ``rows`` (attribute values in ``fields`` order); return the new primary keys.
 
@@ -76,7 +76,8 @@ def insert(
         f"INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(f.column) for f in fields)}) VALUES "
     )
-    tail = f" RETURNING {quote(model._meta.pk.column)}"  # type: ignore[union-attr]
+    pk: Any = model._meta.pk
+    tail = f" RETURNING {quote(pk.column)}"
     batch = max(1, min(2000, _max_params(connection) // len(fields)))
     pks: list[Any] = []
     # The backend's own cursor: with DEBUG on, Django's query log would format every batch of
@@ -108,15 +109,12 @@ def update(model: type[models.Model], objs: list[models.Model], names: Sequence[
         return
     connection = connections[router.db_for_write(model)]
     connection.ensure_connection()
-    fields = [model._meta.get_field(name) for name in names]
+    fields: list[Any] = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    pk = model._meta.pk
-    sql = (
-        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
-        f"WHERE {quote(pk.column)} = %s"  # type: ignore[union-attr]
-    )
-    converters = [_converter(f, connection) for f in fields]  # type: ignore[arg-type]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    pk: Any = model._meta.pk
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
+    converters = [_converter(f, connection) for f in fields]
     params = [
         [
             convert(value) if convert else value

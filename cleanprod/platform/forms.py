@@ -33,7 +33,9 @@ def clean_text_fields(form: forms.BaseForm) -> None:
         if getattr(field.to_python, "cleans_text", False):
             continue
         multiline = isinstance(field.widget, forms.Textarea)
-        field.to_python = _cleaning(field.to_python, multiline=multiline)  # type: ignore[method-assign]
+        field.to_python = _cleaning(  # type: ignore[method-assign,assignment]
+            field.to_python, multiline=multiline
+        )
 
 
 class CleanTextMixin:

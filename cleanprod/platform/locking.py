@@ -106,7 +106,7 @@ def claim(obj: models.Model, expected: int | None = None) -> None:
     if updated != 1:
         raise StaleObject(conflict_message(obj))
     obj.version = base + 1  # type: ignore[attr-defined]
-    obj._version_claimed = True  # the following save() must not raise it again
+    obj._version_claimed = True  # type: ignore[attr-defined]  # the next save() must not raise it again
 
 
 class VersionedFormMixin(forms.BaseForm):
@@ -132,7 +132,7 @@ class VersionedFormMixin(forms.BaseForm):
         return cleaned.get(VERSION)
 
 
-class VersionedSerializerMixin(serializers.ModelSerializer):
+class VersionedSerializerMixin(serializers.ModelSerializer):  # type: ignore[type-arg]
     """Shows ``version`` in every representation and accepts it (optionally) on writes.
 
     A write that sends ``version`` is refused with 409 when it is not the stored one; a write

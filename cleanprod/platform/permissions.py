@@ -140,7 +140,7 @@ def _or(a: Q, b: Q | None) -> Q:
     return a | b
 
 
-class RestrictedQuerySet(models.QuerySet):
+class RestrictedQuerySet(models.QuerySet):  # type: ignore[type-arg]  # any model
     """A queryset with :meth:`restrict`, the default path of every model that reaches users."""
 
     def restrict(self, user: Any, action: str = VIEW) -> RestrictedQuerySet:
@@ -176,13 +176,14 @@ def crosses_to_many(model: type[models.Model], q: Q) -> bool:
                 return True
             if not rel.is_relation or rel.related_model is None:
                 break
-            opts = rel.related_model._meta
+            related: Any = rel.related_model
+            opts = related._meta
     return False
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this saved object (one query)."""
-    qs = type(obj)._default_manager.all()
+    qs: Any = type(obj)._default_manager.all()
     return bool(qs.restrict(user, action).filter(pk=obj.pk).exists())
 
 
@@ -243,7 +244,8 @@ def check_fields(user: Any, action: str, obj: models.Model, changed: set[str]) -
 def field_label(model: type[models.Model], name: str) -> str:
     """The field's verbose name as users know it (the name itself for unknown fields)."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field: Any = model._meta.get_field(name)
+        return str(field.verbose_name)
     except FieldDoesNotExist:
         return name
 
@@ -256,7 +258,7 @@ def changed_fields(instance: models.Model, values: Mapping[str, Any]) -> set[str
     changed = set()
     for name, value in values.items():
         try:
-            field = instance._meta.get_field(name)
+            field: Any = instance._meta.get_field(name)
         except FieldDoesNotExist:
             changed.add(name)
             continue
@@ -310,7 +312,8 @@ def allowed_pks(
         return set(pks)  # unrestricted (a national authority, a superuser): skip the queries
     allowed: set[int] = set()
     for start in range(0, len(pks), chunk):
-        qs = model._default_manager.restrict(user, action).filter(pk__in=pks[start : start + chunk])
+        manager: Any = model._default_manager
+        qs = manager.restrict(user, action).filter(pk__in=pks[start : start + chunk])
         allowed.update(qs.values_list("pk", flat=True))
     return allowed
 

@@ -22,7 +22,7 @@ from cleanprod.platform.signals import bulk_update_done, bulk_update_starting
 
 
 @transaction.atomic
-def save_form(user: Any, form: ModelForm, action: str) -> models.Model:
+def save_form(user: Any, form: ModelForm[Any], action: str) -> models.Model:
     """Save a validated form as ``user``; refuse (and roll back) a write out of scope.
 
     ``action`` is ``add`` or ``change``. The change log entry is written by the model signals in
@@ -46,7 +46,7 @@ def save_form(user: Any, form: ModelForm, action: str) -> models.Model:
     if action == CHANGE:
         expected = getattr(form, "expected_version", lambda: None)()
         claim(instance, expected)
-    obj = form.save()
+    obj: models.Model = form.save()
     if not can(user, action, obj):
         raise PermissionDenied(_("The result would lie outside the scope you may manage."))
     return obj
@@ -84,7 +84,8 @@ def deletion_plan(user: Any, obj: models.Model) -> dict[str, Any]:
     updated: Counter[str] = Counter()
     for (field, _value), querysets in collector.field_updates.items():
         for qs in querysets:
-            updated[f"{field.model._meta.verbose_name}（{field.verbose_name}）"] += qs.count()
+            rows: Any = qs  # the collector's querysets (typed as models by the stubs)
+            updated[f"{field.model._meta.verbose_name}（{field.verbose_name}）"] += rows.count()
     return {
         "protected": sorted(protected.items()),
         "cascade": sorted(cascade.items()),
@@ -118,7 +119,8 @@ def delete_object(user: Any, obj: models.Model) -> None:
     cleared: dict[type[models.Model], list[models.Model]] = {}
     for (field, _value), querysets in collector.field_updates.items():
         for qs in querysets:
-            cleared.setdefault(field.model, []).extend(qs)
+            found: Any = qs
+            cleared.setdefault(field.model, []).extend(found)
     for model, rows in cleared.items():
         bulk_update_starting.send(sender=model, rows=rows)
     try:

@@ -30,7 +30,8 @@ class CleanCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if isinstance(data, str):
             data = clean_text(data, multiline=self.multiline)
-        return super().to_internal_value(data)  # type: ignore[no-any-return]
+        value: str = super().to_internal_value(data)
+        return value
 
 
 class CleanTextField(CleanCharField):
@@ -40,7 +41,7 @@ class CleanTextField(CleanCharField):
         super().__init__(multiline=True, **kwargs)
 
 
-class TextModelSerializer(serializers.ModelSerializer):
+class TextModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]  # any model
     """The base of every model serializer: model text fields map to cleaning fields."""
 
     serializer_field_mapping = {
@@ -55,7 +56,7 @@ class CleanModelSerializer(VersionedSerializerMixin, TextModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        model = self.Meta.model
+        model: Any = self.Meta.model
         m2m = {f.name for f in model._meta.many_to_many}
         plain = {k: v for k, v in attrs.items() if k not in m2m}
         request = self.context.get("request")

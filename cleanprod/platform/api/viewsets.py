@@ -12,7 +12,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import filters, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.serializers import ModelSerializer
+from rest_framework.serializers import BaseSerializer
 
 from cleanprod.platform.api.permissions import ActionPermission
 from cleanprod.platform.locking import VERSION, StaleObject, claim
@@ -52,7 +52,7 @@ class RestrictedSchema(AutoSchema):
         return responses
 
 
-class RestrictedModelViewSet(viewsets.ModelViewSet):
+class RestrictedModelViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]  # any model
     """CRUD whose every query goes through ``restrict(user, action)``.
 
     Objects are looked up within the user's view scope (others are 404); changing or deleting
@@ -66,9 +66,10 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
     ordering_fields = "__all__"
 
     def get_queryset(self) -> Any:
-        return super().get_queryset().restrict(self.request.user, VIEW)
+        queryset: Any = super().get_queryset()
+        return queryset.restrict(self.request.user, VIEW)
 
-    def perform_create(self, serializer: ModelSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         serializer.validated_data.pop(VERSION, None)  # a new row starts at version 1
         with transaction.atomic():
             obj = serializer.save()
@@ -76,12 +77,13 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
                 transaction.set_rollback(True)
                 raise PermissionDenied("The object would lie outside the scope you may manage.")
 
-    def perform_update(self, serializer: ModelSerializer) -> None:
-        if not can(self.request.user, CHANGE, serializer.instance):
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        instance: Any = serializer.instance
+        if not can(self.request.user, CHANGE, instance):
             raise PermissionDenied("You may not change this object.")
-        changed = changed_fields(serializer.instance, serializer.validated_data)
+        changed = changed_fields(instance, serializer.validated_data)
         try:
-            check_fields(self.request.user, CHANGE, serializer.instance, changed)
+            check_fields(self.request.user, CHANGE, instance, changed)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         # Optimistic locking: a write that names the version it was based on is refused with
@@ -90,7 +92,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         expected = serializer.validated_data.pop(VERSION, None)
         with transaction.atomic():
             try:
-                claim(serializer.instance, expected)
+                claim(instance, expected)
             except StaleObject as exc:
                 raise Conflict(str(exc)) from exc
             obj = serializer.save()

@@ -12,11 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,13 +26,10 @@ from cleanprod.audits.services.errors import PreconditionFailed
 from cleanprod.platform.permissions import ADD, VIEW, can_any
 from cleanprod.platform.services import save_form
 from cleanprod.registry.forms import StyledModelForm
-from cleanprod.registry.io.exports import write_xlsx
-from cleanprod.registry.io.readers import FileFormatError
-from cleanprod.registry.io.rowforms import RowErrors, read_rows
+from cleanprod.registry.io.rowforms import read_rows, run_import, template_response
 from cleanprod.registry.lookup import OrganisationField
 from cleanprod.registry.models import Enterprise
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COL_USCC, COL_YEAR, COL_EVIDENCE = "统一社会信用代码", "年份", "证据说明"
 
 
@@ -183,16 +180,9 @@ def import_facts(user: Any, kind: Kind, file: Any, filename: str) -> int:
     return len(made)
 
 
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
+@login_required
 def fact_list(request: HttpRequest) -> HttpResponse:
     """The recent facts of each kind the user may view, with links to record more."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if not any(can_any(request.user, VIEW, k.model) for k in KINDS.values()):
         raise PermissionDenied
     sections = []
@@ -213,10 +203,9 @@ def fact_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audits/fact_list.html", {"sections": sections})
 
 
+@login_required
 def fact_add(request: HttpRequest, kind: str) -> HttpResponse:
     """Record one fact of ``kind`` with its evidence."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
     if not can_any(request.user, ADD, k.model):
         raise PermissionDenied
@@ -242,10 +231,9 @@ def fact_add(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "audits/fact_form.html", context)
 
 
+@login_required
 def fact_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Record facts of ``kind`` from a spreadsheet (one row per record)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
     if not can_any(request.user, ADD, k.model):
         raise PermissionDenied
@@ -257,13 +245,8 @@ def fact_import(request: HttpRequest, kind: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and upload.is_valid():
         file = upload.cleaned_data["file"]
-        try:
-            count = import_facts(request.user, k, file, file.name)
-        except RowErrors as exc:
-            errors = exc.messages
-        except (FileFormatError, PermissionDenied) as exc:
-            errors = [str(exc)]
-        else:
+        count, errors = run_import(lambda: import_facts(request.user, k, file, file.name))
+        if count is not None:
             messages.success(request, _("%(count)d records imported.") % {"count": count})
             return redirect("audits:fact-list")
     context = {
@@ -276,15 +259,16 @@ def fact_import(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "audits/fact_import.html", context)
 
 
+@login_required
 def fact_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The upload template of ``kind`` (.xlsx): the columns and an example row."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
-    out = write_xlsx(str(k.model._meta.verbose_name_plural), list(k.headers), [list(k.example)])
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{k.slug}-template.xlsx"'
-    return response
+    return template_response(
+        str(k.model._meta.verbose_name_plural),
+        list(k.headers),
+        [list(k.example)],
+        f"{k.slug}-template.xlsx",
+    )
 
 
 def fact_evidence(request: HttpRequest, kind: str, pk: int) -> FileResponse:

@@ -9,12 +9,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,13 +22,9 @@ from cleanprod.plans.models import Adoption, EnterpriseCapacity, Technology
 from cleanprod.platform import forms as forms_base
 from cleanprod.platform.permissions import ADD, VIEW, can_any, party_of
 from cleanprod.platform.services import save_form
-from cleanprod.registry.io.exports import write_xlsx
-from cleanprod.registry.io.readers import FileFormatError
-from cleanprod.registry.io.rowforms import RowErrors, read_rows
+from cleanprod.registry.io.rowforms import RowErrors, read_rows, run_import, template_response
 from cleanprod.registry.lookup import OrganisationField
 from cleanprod.registry.models import Enterprise
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TechnologyField(forms.CharField):
@@ -115,12 +111,6 @@ def _kind(slug: str) -> Kind:
     return KINDS[slug]
 
 
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
 @transaction.atomic
 def import_records(user: Any, kind: Kind, file: Any, filename: str) -> int:
     """Every row validated by the record's form, then saved as ``user``; all rows or none."""
@@ -150,10 +140,9 @@ def import_records(user: Any, kind: Kind, file: Any, filename: str) -> int:
     return len(made)
 
 
+@login_required
 def record_list(request: HttpRequest) -> HttpResponse:
     """Recent capacities and adoptions the user may view, with links to record more."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if party_of(request.user) != "authority":
         raise PermissionDenied
     sections = [
@@ -170,10 +159,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/record_list.html", {"sections": sections})
 
 
+@login_required
 def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     """Record one capacity or adoption."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
     if party_of(request.user) != "authority" or not can_any(request.user, ADD, k.model):
         raise PermissionDenied
@@ -194,10 +182,9 @@ class UploadForm(forms_base.Form):
     file = forms.FileField(label=gettext_lazy("File"))
 
 
+@login_required
 def record_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Record capacities or adoptions from a spreadsheet."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
     if party_of(request.user) != "authority" or not can_any(request.user, ADD, k.model):
         raise PermissionDenied
@@ -205,13 +192,8 @@ def record_import(request: HttpRequest, kind: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and upload.is_valid():
         file = upload.cleaned_data["file"]
-        try:
-            count = import_records(request.user, k, file, file.name)
-        except RowErrors as exc:
-            errors = exc.messages
-        except (FileFormatError, PermissionDenied) as exc:
-            errors = [str(exc)]
-        else:
+        count, errors = run_import(lambda: import_records(request.user, k, file, file.name))
+        if count is not None:
             messages.success(request, _("%(count)d records imported.") % {"count": count})
             return redirect("plans:record-list")
     context = {
@@ -224,12 +206,13 @@ def record_import(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "plans/record_import.html", context)
 
 
+@login_required
 def record_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The upload template of ``kind`` (.xlsx)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     k = _kind(kind)
-    out = write_xlsx(str(k.model._meta.verbose_name_plural), list(k.columns), [list(k.example)])
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{k.slug}-template.xlsx"'
-    return response
+    return template_response(
+        str(k.model._meta.verbose_name_plural),
+        list(k.columns),
+        [list(k.example)],
+        f"{k.slug}-template.xlsx",
+    )

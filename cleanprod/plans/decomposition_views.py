@@ -9,8 +9,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,11 +28,9 @@ from cleanprod.plans.models import Target
 from cleanprod.platform import forms as forms_base
 from cleanprod.platform.permissions import VIEW
 from cleanprod.regions.models import Region
-from cleanprod.registry.io.exports import write_xlsx
 from cleanprod.registry.io.readers import FileFormatError
-from cleanprod.registry.io.rowforms import RowErrors, read_rows
+from cleanprod.registry.io.rowforms import RowErrors, read_rows, template_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COL_CODE, COL_NAME, COL_VALUE = "地区代码", "地区", "分解值"
 
 
@@ -91,12 +90,6 @@ class UploadForm(forms_base.Form):
     file = forms.FileField(label=gettext_lazy("Decomposition file"), required=False)
 
 
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
 def _node(request: HttpRequest, slug: str) -> tuple[Target, Region | None]:
     """The target and the user's own node, which only its authority decomposes."""
     target = get_object_or_404(Target.objects.restrict(request.user, VIEW), slug=slug)
@@ -132,10 +125,9 @@ def read_parts(file: Any, filename: str, children: set[str]) -> dict[str, Decima
     return values
 
 
+@login_required
 def decompose(request: HttpRequest, slug: str) -> HttpResponse:
     """Every child's part of ``target`` in one table (or one uploaded file), saved together."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     target, parent = _node(request, slug)
     check = decomposition(request.user, target, parent)
     current = {p["code"]: p["assigned"] for p in check["parts"]}
@@ -179,15 +171,16 @@ def decompose(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/decompose.html", context)
 
 
+@login_required
 def decompose_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The decomposition table as .xlsx (code, name, current part), to fill in and upload."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     target, parent = _node(request, slug)
     check = decomposition(request.user, target, parent)
     current = {p["code"]: p["assigned"] for p in check["parts"]}
     body = [[c.code, c.name, current.get(c.code)] for c in children_of(parent)]
-    out = write_xlsx(_("Decomposition"), [COL_CODE, COL_NAME, COL_VALUE], body)
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="decomposition-{target.slug}.xlsx"'
-    return response
+    return template_response(
+        _("Decomposition"),
+        [COL_CODE, COL_NAME, COL_VALUE],
+        body,
+        f"decomposition-{target.slug}.xlsx",
+    )

@@ -6,33 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cleanprod.plans import training
 from cleanprod.plans.models import Attendance, TrainingSession
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any
-from cleanprod.registry.io.exports import write_xlsx
 from cleanprod.registry.io.readers import FileFormatError
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+from cleanprod.registry.io.rowforms import template_response
 
 
+@login_required
 def session_list(request: HttpRequest) -> HttpResponse:
     """The training sessions the user may view, newest first, with their attendance counts."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if not can_any(request.user, VIEW, TrainingSession):
         raise PermissionDenied
     sessions = (
@@ -65,10 +56,9 @@ def _attendance(
     return training.rows_of(formset), []
 
 
+@login_required
 def session_add(request: HttpRequest) -> HttpResponse:
     """A new session with its attendance: the form's rows or an uploaded file, all or nothing."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if not can_any(request.user, ADD, TrainingSession):
         raise PermissionDenied
     user = request.user
@@ -98,10 +88,9 @@ def session_add(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/training_form.html", context)
 
 
+@login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session's attendance; POST adds attendees (form rows or a file), all or nothing."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     session = get_object_or_404(
         TrainingSession.objects.restrict(request.user, VIEW).select_related("region"), pk=pk
     )
@@ -147,12 +136,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/training_detail.html", context)
 
 
+@login_required
 def attendance_template(request: HttpRequest) -> HttpResponse:
     """The attendance upload template (.xlsx): the three columns and an example row."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     header, body = training.template_rows()
-    out = write_xlsx(_("Attendance"), header, body)
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="attendance-template.xlsx"'
-    return response
+    return template_response(_("Attendance"), header, body, "attendance-template.xlsx")

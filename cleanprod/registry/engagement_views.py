@@ -9,13 +9,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,14 +24,11 @@ from cleanprod.platform.locking import StaleObject
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, can_any, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.registry.forms import StyledModelForm
-from cleanprod.registry.io.exports import write_xlsx
-from cleanprod.registry.io.readers import FileFormatError
-from cleanprod.registry.io.rowforms import RowErrors, read_rows
+from cleanprod.registry.io.rowforms import RowErrors, read_rows, run_import, template_response
 from cleanprod.registry.lookup import OrganisationField
 from cleanprod.registry.models import Agency, Engagement, Enterprise
 from cleanprod.registry.policies import active_engagement_q
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COL_AGENCY, COL_ENTERPRISE = "咨询机构（名称或统一社会信用代码）", "企业（名称或统一社会信用代码）"
 COL_START, COL_NOTE = "开始日期", "备注"
 COLUMNS = {
@@ -109,16 +106,9 @@ class UploadForm(forms_base.Form):
     file = forms.FileField(label=gettext_lazy("Engagement file"))
 
 
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
+@login_required
 def engagement_list(request: HttpRequest) -> HttpResponse:
     """The engagements the user may view, active first."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if not can_any(request.user, VIEW, Engagement):
         raise PermissionDenied
     engagements = (
@@ -144,10 +134,9 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/engagement_list.html", context)
 
 
+@login_required
 def engagement_add(request: HttpRequest) -> HttpResponse:
     """Engage an agency (an enterprise) or record an engagement in one's region (an authority)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if not can_any(request.user, ADD, Engagement):
         raise PermissionDenied
     initial = {}
@@ -168,10 +157,9 @@ def engagement_add(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/engagement_form.html", {"form": form, "ending": None})
 
 
+@login_required
 def engagement_end(request: HttpRequest, pk: int) -> HttpResponse:
     """End an engagement with an end date (kept as the record of who served whom)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     engagement = get_object_or_404(
         Engagement.objects.restrict(request.user, VIEW).select_related("agency", "enterprise"),
         pk=pk,
@@ -191,23 +179,17 @@ def engagement_end(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/engagement_form.html", context)
 
 
+@login_required
 def engagement_import(request: HttpRequest) -> HttpResponse:
     """An authority records engagements from a spreadsheet: every row valid, or nothing written."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     if party_of(request.user) != "authority" or not can_any(request.user, ADD, Engagement):
         raise PermissionDenied
     upload = UploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and upload.is_valid():
         file = upload.cleaned_data["file"]
-        try:
-            count = import_engagements(request.user, file, file.name)
-        except RowErrors as exc:
-            errors = exc.messages
-        except (FileFormatError, PermissionDenied) as exc:
-            errors = [str(exc)]
-        else:
+        count, errors = run_import(lambda: import_engagements(request.user, file, file.name))
+        if count is not None:
             messages.success(request, _("%(count)d engagements recorded.") % {"count": count})
             return redirect("registry:engagement-list")
     context = {"upload": upload, "errors": errors}
@@ -253,11 +235,9 @@ def import_engagements(user: Any, file: Any, filename: str) -> int:
     return len(valid)
 
 
+@login_required
 def engagement_template(request: HttpRequest) -> HttpResponse:
     """The engagement upload template (.xlsx)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
-    out = write_xlsx(_("Engagements"), list(COLUMNS), [list(EXAMPLE)])
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="engagement-template.xlsx"'
-    return response
+    return template_response(
+        _("Engagements"), list(COLUMNS), [list(EXAMPLE)], "engagement-template.xlsx"
+    )

@@ -8,11 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,9 @@ from cleanprod.platform.locking import StaleObject
 from cleanprod.platform.permissions import ADD, CHANGE, VIEW, can, party_of
 from cleanprod.platform.services import save_form
 from cleanprod.registry.forms import StyledModelForm
-from cleanprod.registry.io.exports import write_xlsx
-from cleanprod.registry.io.readers import FileFormatError
-from cleanprod.registry.io.rowforms import RowErrors, read_rows
+from cleanprod.registry.io.rowforms import RowErrors, read_rows, run_import, template_response
 from cleanprod.registry.models import Agency, AgencyStaff
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = {
     "姓名": "name",
     "培训证书编号": "certificate_no",
@@ -57,16 +54,9 @@ def _may_add(user: Any, agency: Agency) -> bool:
     return party_of(user) == "authority" and can(user, CHANGE, agency)
 
 
-def _login(request: HttpRequest) -> HttpResponse | None:
-    if request.user.is_authenticated:
-        return None
-    return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-
-
+@login_required
 def staff_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The agency's staff, expired certificates flagged; the form to add one and the import."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     agency = get_object_or_404(Agency.objects.restrict(request.user, VIEW), pk=pk)
     staff = AgencyStaff.objects.restrict(request.user, VIEW).filter(agency=agency)
     may_add = _may_add(request.user, agency)
@@ -77,13 +67,8 @@ def staff_list(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if data is not None and request.FILES.get("file"):
         upload = request.FILES["file"]
-        try:
-            count = import_staff(request.user, agency, upload, upload.name)
-        except RowErrors as exc:
-            errors = exc.messages
-        except (FileFormatError, PermissionDenied) as exc:
-            errors = [str(exc)]
-        else:
+        count, errors = run_import(lambda: import_staff(request.user, agency, upload, upload.name))
+        if count is not None:
             messages.success(request, _("%(count)d staff members added.") % {"count": count})
             return redirect("registry:agency-staff", pk=agency.pk)
         form = StaffForm(None, agency=agency)
@@ -112,10 +97,9 @@ def staff_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/staff_list.html", context)
 
 
+@login_required
 def staff_edit(request: HttpRequest, pk: int, staff: int) -> HttpResponse:
     """Change a staff member's name or certificate (e.g. a renewed certificate's validity)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
     member = get_object_or_404(
         AgencyStaff.objects.restrict(request.user, VIEW).select_related("agency"),
         pk=staff,
@@ -167,11 +151,7 @@ def import_staff(user: Any, agency: Agency, file: Any, filename: str) -> int:
     return len(made)
 
 
+@login_required
 def staff_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The staff upload template (.xlsx)."""
-    if (redirect_to := _login(request)) is not None:
-        return redirect_to
-    out = write_xlsx(_("Staff"), list(COLUMNS), [list(EXAMPLE)])
-    response = HttpResponse(out.read(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="staff-template.xlsx"'
-    return response
+    return template_response(_("Staff"), list(COLUMNS), [list(EXAMPLE)], "staff-template.xlsx")

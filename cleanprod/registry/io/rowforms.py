@@ -12,9 +12,14 @@ from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from cleanprod.registry.io.readers import read_table
+from cleanprod.registry.io.exports import write_xlsx
+from cleanprod.registry.io.readers import FileFormatError, read_table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RowErrors(Exception):
@@ -104,3 +109,23 @@ def read_rows(
     if not result:
         raise RowErrors([_("The file has no data rows.")])
     return result
+
+
+def run_import(write: Callable[[], int]) -> tuple[int | None, list[str]]:
+    """Run an upload's all-or-nothing write: ``(count, [])``, or ``(None, messages)`` naming
+    the bad rows, the unreadable file or the refused scope, for the page to show."""
+    try:
+        return write(), []
+    except RowErrors as exc:
+        return None, exc.messages
+    except (FileFormatError, PermissionDenied) as exc:
+        return None, [str(exc)]
+
+
+def template_response(
+    sheet: str, header: list[Any], rows: list[list[Any]], filename: str
+) -> HttpResponse:
+    """An upload template (or a table to fill in) as an .xlsx download."""
+    response = HttpResponse(write_xlsx(sheet, header, rows).read(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

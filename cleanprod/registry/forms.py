@@ -1,6 +1,9 @@
 """Forms for registry objects; validation lives on the models so the admin and imports agree."""
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from cleanprod.platform.forms import CleanTextMixin
 from cleanprod.platform.locking import VersionedFormMixin
@@ -9,6 +12,10 @@ from cleanprod.registry.models import Agency, Enterprise, Expert, Park
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", gettext_lazy("region"))  # the model field's own label
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.full_name}（{obj.code}）"
 
